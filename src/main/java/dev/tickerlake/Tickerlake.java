@@ -1,0 +1,94 @@
+package dev.tickerlake;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+
+import org.apache.camel.main.Main;
+
+/**
+ * Entry point: Camel Main with the YAML routes from {@code classpath:camel/} and {@code application.properties}.
+ *
+ * <p>Camel Main rejects {@code --key=value}; tickerlake turns such arguments into override properties (they win over
+ * the properties file and the environment) and hands every other argument to Camel Main. {@code --config=FILE} adds a
+ * properties file that overrides the packaged {@code application.properties}.
+ */
+public final class Tickerlake {
+
+    private Tickerlake() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = create(args);
+        main.run(camelArguments(args));
+        System.exit(main.getExitCode());
+    }
+
+    /** A Camel Main configured from the given command line, not yet started. */
+    public static Main create(String... args) {
+        // No main class given: package scanning over a 400 MB classpath costs seconds; the configuration is named.
+        Main main = new Main();
+        main.configure().addConfiguration(TickerlakeConfiguration.class);
+        packagedRoutes().ifPresent(main.configure()::withRoutesIncludePattern);
+        for (String arg : args) {
+            if (!isProperty(arg)) {
+                continue;
+            }
+            String key = arg.substring(2, arg.indexOf('='));
+            String value = arg.substring(arg.indexOf('=') + 1);
+            if ("config".equals(key)) {
+                main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true,file:" + value);
+            } else {
+                main.addOverrideProperty(key, value);
+            }
+        }
+        return main;
+    }
+
+    /**
+     * The routes inside the jar, named one by one. Camel Main's default {@code classpath:camel/*} streams through the
+     * whole jar to find them (twice, ~7 s each for a 400 MB jar); the jar's central directory lists them at once.
+     * Empty when not running from a jar (tests, IDE): there the default pattern is cheap.
+     */
+    static Optional<String> packagedRoutes() {
+        try {
+            Path location = Path.of(Tickerlake.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(location)) {
+                return Optional.empty();
+            }
+            try (JarFile jar = new JarFile(location.toFile())) {
+                String routes = jar.stream()
+                        .map(JarEntry::getName)
+                        .filter(name -> name.startsWith("camel/") && name.endsWith(".yaml") && name.indexOf('/', 6) < 0)
+                        .sorted()
+                        .map(name -> "classpath:" + name)
+                        .collect(Collectors.joining(","));
+                return routes.isEmpty() ? Optional.empty() : Optional.of(routes);
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The arguments Camel Main understands itself (its short flags), i.e. all but {@code --key=value}. */
+    static String[] camelArguments(String... args) {
+        List<String> rest = new ArrayList<>();
+        for (String arg : args) {
+            if (!isProperty(arg)) {
+                rest.add(arg);
+            }
+        }
+        return rest.toArray(String[]::new);
+    }
+
+    private static boolean isProperty(String arg) {
+        return arg.startsWith("--") && arg.indexOf('=') > 2;
+    }
+}

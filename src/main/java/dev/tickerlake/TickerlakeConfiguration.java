@@ -1,0 +1,132 @@
+package dev.tickerlake;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+import dev.tickerlake.embedded.EmbeddedKafka;
+import dev.tickerlake.embedded.EmbeddedS3;
+import dev.tickerlake.health.BucketsReadiness;
+import dev.tickerlake.health.KafkaReadiness;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles where S3 and Kafka are before any route is built: the configured endpoints, or embedded servers started
+ * here when none is configured. Routes then read the effective values from the same property keys.
+ */
+public class TickerlakeConfiguration implements CamelConfiguration {
+
+    static final String S3_ENDPOINT = "tickerlake.s3.endpoint";
+    static final String S3_ACCESS_KEY = "tickerlake.s3.access-key";
+    static final String S3_SECRET_KEY = "tickerlake.s3.secret-key";
+    static final String KAFKA_BOOTSTRAP = "tickerlake.kafka.bootstrap-servers";
+    /** Credentials of the embedded S3 server; never used when an external endpoint is configured. */
+    static final String EMBEDDED_CREDENTIAL = "minioadmin";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TickerlakeConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent props = context.getPropertiesComponent();
+        Path dataDir = Path.of(property(props, "tickerlake.data-dir", "./data")).toAbsolutePath().normalize();
+        String host = property(props, "tickerlake.embedded.host", "127.0.0.1");
+
+        CompletableFuture<EmbeddedS3> s3 = CompletableFuture.completedFuture(null);
+        if (property(props, S3_ENDPOINT, "").isBlank()) {
+            String accessKey = property(props, S3_ACCESS_KEY, "");
+            String secretKey = property(props, S3_SECRET_KEY, "");
+            EmbeddedS3 server = new EmbeddedS3(host, Integer.parseInt(property(props, "tickerlake.embedded.s3-port", "9000")),
+                    dataDir.resolve("s3"),
+                    accessKey.isBlank() ? EMBEDDED_CREDENTIAL : accessKey,
+                    secretKey.isBlank() ? EMBEDDED_CREDENTIAL : secretKey);
+            s3 = CompletableFuture.supplyAsync(() -> started(server, server::start));
+        } else {
+            requireSet(props, S3_ACCESS_KEY, "S3_ACCESS_KEY");
+            requireSet(props, S3_SECRET_KEY, "S3_SECRET_KEY");
+        }
+        CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
+        if (property(props, KAFKA_BOOTSTRAP, "").isBlank()) {
+            EmbeddedKafka server = new EmbeddedKafka(host,
+                    Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"));
+            kafka = CompletableFuture.supplyAsync(() -> started(server, server::start));
+        }
+
+        EmbeddedS3 embeddedS3 = join(s3);
+        if (embeddedS3 != null) {
+            props.addOverrideProperty(S3_ENDPOINT, embeddedS3.endpoint());
+            props.addOverrideProperty(S3_ACCESS_KEY, embeddedS3.accessKey());
+            props.addOverrideProperty(S3_SECRET_KEY, embeddedS3.secretKey());
+            context.addService(new Closing(embeddedS3), true, true);
+        }
+        EmbeddedKafka embeddedKafka = join(kafka);
+        if (embeddedKafka != null) {
+            props.addOverrideProperty(KAFKA_BOOTSTRAP, embeddedKafka.bootstrapServers());
+            context.addService(new Closing(embeddedKafka), true, true);
+        }
+        LOG.info("S3 at {} ({}), Kafka at {} ({})",
+                property(props, S3_ENDPOINT, ""), embeddedS3 != null ? "embedded" : "external",
+                property(props, KAFKA_BOOTSTRAP, ""), embeddedKafka != null ? "embedded" : "external");
+
+        BucketsReadiness buckets = new BucketsReadiness(property(props, "tickerlake.s3.buckets", ""));
+        context.getRegistry().bind("buckets", buckets);
+        KafkaReadiness kafkaReadiness = new KafkaReadiness(property(props, KAFKA_BOOTSTRAP, ""));
+        context.addService(new Closing(kafkaReadiness), true, true);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(buckets);
+            health.register(kafkaReadiness);
+        }
+    }
+
+    private static String property(PropertiesComponent props, String key, String fallback) {
+        return props.resolveProperty(key).map(String::trim).orElse(fallback);
+    }
+
+    private static void requireSet(PropertiesComponent props, String key, String env) {
+        if (property(props, key, "").isBlank()) {
+            throw new IllegalStateException(key + " (" + env + ") must be set when " + S3_ENDPOINT
+                    + " points at an external S3 server");
+        }
+    }
+
+    private interface Start {
+        void run() throws Exception;
+    }
+
+    private static <T> T started(T server, Start start) {
+        try {
+            start.run();
+            return server;
+        } catch (Exception e) {
+            throw new IllegalStateException(server.getClass().getSimpleName() + " failed to start: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    /** Closes a resource when the Camel context stops, after the routes that use it. */
+    private static final class Closing extends ServiceSupport {
+        private final AutoCloseable resource;
+
+        Closing(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            resource.close();
+        }
+    }
+}
