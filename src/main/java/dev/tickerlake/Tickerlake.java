@@ -44,7 +44,8 @@ public final class Tickerlake {
             String key = arg.substring(2, arg.indexOf('='));
             String value = arg.substring(arg.indexOf('=') + 1);
             if ("config".equals(key)) {
-                main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true,file:" + value);
+                // The first location that has a key wins: the given file before the packaged defaults.
+                main.setPropertyPlaceholderLocations("file:" + value + ",classpath:application.properties;optional=true");
             } else {
                 main.addOverrideProperty(key, value);
             }
