@@ -1,0 +1,389 @@
+package dev.tickerlake.upbit;
+
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.zip.GZIPInputStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays a JSON-lines file of recorded frames (one line = one frame; {@code .gz} files are read compressed).
+ * Blank lines are skipped; every other line goes to the sink as it is, malformed or not, with the origin
+ * {@code <file name>:<line number>}.
+ * <p>
+ * Pace: the frames' own pace, read from their message time ({@code timestamp}, or {@code tms} in SIMPLE format),
+ * divided by {@code speed}; {@code speed = 0} sends as fast as the sink takes them; a line without a readable time is
+ * sent at once. With {@code loop}, the file is replayed again and again, each later pass with its {@code timestamp},
+ * {@code trade_timestamp} ({@code tms}, {@code ttms}) fields shifted so that it starts now, and never before the
+ * previous pass ended; every other byte is kept as recorded.
+ */
+public final class ReplayFile extends FrameSourceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayFile.class);
+
+    private final Path file;
+    private final String fileName;
+    private final double speed;
+    private final boolean loop;
+    private final Duration progressInterval;
+    private final CompletableFuture<Long> completion = new CompletableFuture<>();
+    private volatile boolean closed;
+    private volatile long currentLine;
+    private Thread worker;
+
+    private ReplayFile(Builder b) {
+        super("replay:" + b.file.getFileName(), b.stateListener);
+        this.file = b.file;
+        this.fileName = String.valueOf(b.file.getFileName());
+        this.speed = b.speed;
+        this.loop = b.loop;
+        this.progressInterval = b.progressInterval;
+    }
+
+    public static Builder builder(Path file) {
+        return new Builder(file);
+    }
+
+    /**
+     * Starts the replay on its own thread.
+     *
+     * @throws IllegalStateException when the file is not a readable regular file (a configuration error)
+     */
+    @Override
+    public synchronized void start(FrameSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalStateException("Replay file " + file.toAbsolutePath() + " is not a readable file");
+        }
+        markStarting();
+        worker = new Thread(() -> replay(sink), "replay-" + fileName);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Completes with the number of frames sent when the replay stops: end of file (no loop), close, or an I/O error (exceptionally). */
+    public CompletableFuture<Long> completion() {
+        return completion;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        state(SourceState.STOPPED, "closed");
+        if (worker != null) {
+            worker.interrupt();
+            try {
+                worker.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        completion.complete(emitted());
+    }
+
+    private void replay(FrameSink sink) {
+        long startNanos = System.nanoTime();
+        long size = sizeOf(file);
+        state(SourceState.UP, null);
+        LOG.info("Replay {}: {} bytes, speed {}, loop {}", file, size, speed == 0 ? "max" : speed, loop);
+        Progress progress = new Progress(startNanos, size);
+        long firstTime = FrameTimestamps.UNREADABLE;
+        long shift = 0;
+        int pass = 0;
+        try {
+            while (!closed) {
+                long passLatest = FrameTimestamps.UNREADABLE;
+                long passFrames = 0;
+                Pacer pacer = new Pacer();
+                try (Counting counted = new Counting(Files.newInputStream(file));
+                     LineReader lines = new LineReader(fileName.endsWith(".gz")
+                             ? new GZIPInputStream(counted, 65536) : counted)) {
+                    long lineNumber = 0;
+                    byte[] line;
+                    while (!closed && (line = lines.next()) != null) {
+                        lineNumber++;
+                        currentLine = lineNumber;
+                        if (isBlank(line)) {
+                            continue;
+                        }
+                        byte[] frame = shift == 0 ? line : FrameTimestamps.shift(line, shift);
+                        if (speed > 0 || loop) {
+                            long time = FrameTimestamps.messageTime(frame);
+                            if (time != FrameTimestamps.UNREADABLE) {
+                                if (firstTime == FrameTimestamps.UNREADABLE) {
+                                    firstTime = time;
+                                }
+                                passLatest = Math.max(passLatest, time);
+                                if (speed > 0) {
+                                    pacer.await(time);
+                                }
+                            }
+                        }
+                        emit(sink, frame, fileName + ":" + lineNumber);
+                        passFrames++;
+                        progress.maybeLog(counted.count, pass);
+                    }
+                }
+                if (!loop || closed) {
+                    break;
+                }
+                if (passFrames == 0) {
+                    LOG.warn("Replay {}: no frame in the file; not looping", file);
+                    break;
+                }
+                pass++;
+                if (firstTime != FrameTimestamps.UNREADABLE) {
+                    shift = Math.max(System.currentTimeMillis() - firstTime, passLatest + 1 - firstTime);
+                }
+                LOG.info("Replay {}: pass {} starts, timestamps shifted by {} ms", fileName, pass + 1, shift);
+            }
+            if (!closed) {
+                double seconds = (System.nanoTime() - startNanos) / 1e9;
+                state(SourceState.COMPLETED, null);
+                LOG.info("Replay {} finished: {} frames in {} s ({} frames/s)", fileName, emitted(),
+                        String.format(Locale.ROOT, "%.1f", seconds),
+                        String.format(Locale.ROOT, "%.0f", emitted() / Math.max(seconds, 1e-3)));
+            }
+            completion.complete(emitted());
+        } catch (InterruptedException e) {
+            completion.complete(emitted());
+        } catch (IOException | RuntimeException e) {
+            if (closed) {
+                completion.complete(emitted());
+                return;
+            }
+            String cause = Errors.describe(e);
+            error("replay " + fileName + " line " + currentLine + ": " + cause);
+            state(SourceState.DOWN, cause);
+            LOG.warn("Replay {} stopped at line {}: {}", file, currentLine, cause);
+            completion.completeExceptionally(e);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static boolean isBlank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Waits until a frame's time, scaled by the speed, has come, measured from the pass's first timed frame. */
+    private final class Pacer {
+        private long anchorTime = FrameTimestamps.UNREADABLE;
+        private long anchorNanos;
+
+        void await(long time) throws InterruptedException {
+            if (anchorTime == FrameTimestamps.UNREADABLE) {
+                anchorTime = time;
+                anchorNanos = System.nanoTime();
+                return;
+            }
+            long dueNanos = anchorNanos + (long) ((time - anchorTime) * 1_000_000.0 / speed);
+            long waitNanos = dueNanos - System.nanoTime();
+            if (waitNanos > 0) {
+                TimeUnit.NANOSECONDS.sleep(waitNanos);
+            }
+        }
+    }
+
+    /** One progress line every interval: frames sent, recent rate, and for a finite run the ETA. */
+    private final class Progress {
+        private final long startNanos;
+        private final long size;
+        private long nextLogNanos;
+
+        Progress(long startNanos, long size) {
+            this.startNanos = startNanos;
+            this.size = size;
+            this.nextLogNanos = startNanos + progressInterval.toNanos();
+        }
+
+        void maybeLog(long bytesRead, int pass) {
+            long now = System.nanoTime();
+            if (now < nextLogNanos) {
+                return;
+            }
+            nextLogNanos = now + progressInterval.toNanos();
+            String rate = String.format(Locale.ROOT, "%.0f", framesPerSecond());
+            if (loop) {
+                LOG.info("Replay {}: {} frames sent, {} frames/s, pass {}", fileName, emitted(), rate, pass + 1);
+            } else {
+                double done = size > 0 ? Math.min(1.0, (double) bytesRead / size) : 0;
+                double elapsed = (now - startNanos) / 1e9;
+                String eta = done > 0 ? String.format(Locale.ROOT, "%.0f s", elapsed * (1 - done) / done) : "unknown";
+                LOG.info("Replay {}: {} frames sent, {} frames/s, {}% read, ETA {}", fileName, emitted(), rate,
+                        String.format(Locale.ROOT, "%.0f", done * 100), eta);
+            }
+        }
+    }
+
+    /** Counts the bytes read from the file (compressed bytes for a .gz file), for progress. */
+    private static final class Counting extends FilterInputStream {
+        volatile long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** Splits a byte stream into lines at {@code \n}, without the line end ({@code \r\n} too) and without decoding. */
+    static final class LineReader implements Closeable {
+        private final InputStream in;
+        private final byte[] buffer = new byte[65536];
+        private int position;
+        private int limit;
+        private byte[] line = new byte[4096];
+        private int length;
+        private boolean first = true;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line, or null at the end of the stream. */
+        byte[] next() throws IOException {
+            length = 0;
+            boolean any = false;
+            while (true) {
+                if (position == limit) {
+                    int n = in.read(buffer, 0, buffer.length);
+                    position = 0;
+                    limit = Math.max(n, 0);
+                    if (n <= 0) {
+                        return any ? finish() : null;
+                    }
+                }
+                any = true;
+                int start = position;
+                while (position < limit && buffer[position] != '\n') {
+                    position++;
+                }
+                append(start, position - start);
+                if (position < limit) {
+                    position++;
+                    return finish();
+                }
+            }
+        }
+
+        private void append(int start, int count) {
+            if (length + count > line.length) {
+                line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
+            }
+            System.arraycopy(buffer, start, line, length, count);
+            length += count;
+        }
+
+        private byte[] finish() {
+            int from = 0;
+            if (first) {
+                first = false;
+                if (length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+                    from = 3;
+                }
+            }
+            int end = length;
+            if (end > from && line[end - 1] == '\r') {
+                end--;
+            }
+            return Arrays.copyOfRange(line, from, end);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** Settings of a {@link ReplayFile}. */
+    public static final class Builder {
+        private final Path file;
+        private double speed = 1.0;
+        private boolean loop;
+        private Duration progressInterval = Duration.ofSeconds(5);
+        private BiConsumer<SourceState, String> stateListener;
+
+        private Builder(Path file) {
+            this.file = Objects.requireNonNull(file, "file");
+        }
+
+        /** Multiple of the recorded pace (2 = twice as fast); 0 = as fast as possible. Default 1. */
+        public Builder speed(double speed) {
+            if (!(speed >= 0) || Double.isInfinite(speed)) {
+                throw new IllegalArgumentException("replay speed must be >= 0 (0 = as fast as possible): " + speed);
+            }
+            this.speed = speed;
+            return this;
+        }
+
+        /** Replay again from the start at the end, timestamps shifted to now. Default false. */
+        public Builder loop(boolean loop) {
+            this.loop = loop;
+            return this;
+        }
+
+        /** How often progress is logged; default 5 s. */
+        public Builder progressInterval(Duration progressInterval) {
+            if (progressInterval.isNegative() || progressInterval.isZero()) {
+                throw new IllegalArgumentException("progress interval must be positive");
+            }
+            this.progressInterval = progressInterval;
+            return this;
+        }
+
+        /** Told of every state change (UP, COMPLETED, DOWN with its cause, STOPPED). */
+        public Builder stateListener(BiConsumer<SourceState, String> stateListener) {
+            this.stateListener = stateListener;
+            return this;
+        }
+
+        public ReplayFile build() {
+            return new ReplayFile(this);
+        }
+    }
+}
