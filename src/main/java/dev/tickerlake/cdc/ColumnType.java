@@ -94,7 +94,9 @@ public enum ColumnType {
      * Values outside DOUBLE's range are rejected.
      */
     public static String canonicalDouble(BigDecimal number, String field) {
-        if (Double.isInfinite(number.doubleValue())) {
+        // adjusted exponent = position of the leading digit; only near ±308 can the value overflow a double
+        long exponent = (long) number.precision() - number.scale() - 1;
+        if (exponent > 300 && Double.isInfinite(number.doubleValue())) {
             throw new FrameRejectedException(RejectReason.BAD_NUMBER,
                     "field '" + field + "' is outside the DOUBLE range: " + FrameValues.abbreviate(number.toString()));
         }

@@ -33,7 +33,8 @@ public final class RowMapper {
     public Row map(UpbitFrame frame) {
         CdcTable table = CdcTable.of(frame.type());
         ObjectNode fields = frame.fields();
-        Columns columns = new Columns(table);
+        JsonNode units = fields.get(CdcTable.ORDERBOOK_UNITS);
+        Columns columns = new Columns(table, fields.size() + 2 + (units == null ? 0 : 4 * units.size()));
 
         columns.put("market", ColumnType.STRING, frame.market());
         long partitionTime = frame.type() == FrameType.ORDERBOOK
@@ -51,7 +52,7 @@ public final class RowMapper {
             }
         }
         if (table == CdcTable.ORDERBOOK) {
-            putLevels(fields.get(CdcTable.ORDERBOOK_UNITS), columns);
+            putLevels(units, columns);
         }
 
         List<String> unknown = new ArrayList<>();
@@ -127,11 +128,14 @@ public final class RowMapper {
     /** The row's columns in insertion order, refusing a second column of the same (case-insensitive) name. */
     private static final class Columns {
         private final CdcTable table;
-        private final Map<String, Column> byName = new LinkedHashMap<>();
-        private final Set<String> lowerCaseNames = new HashSet<>();
+        private final Map<String, Column> byName;
+        private final Set<String> lowerCaseNames;
 
-        Columns(CdcTable table) {
+        Columns(CdcTable table, int expectedColumns) {
             this.table = table;
+            int capacity = expectedColumns * 4 / 3 + 1;
+            this.byName = new LinkedHashMap<>(capacity);
+            this.lowerCaseNames = new HashSet<>(capacity);
         }
 
         void put(String name, ColumnType type, String value) {

@@ -127,7 +127,7 @@ public final class FrameParser {
         }
     }
 
-    /** Strict UTF-8: malformed input is reported, never replaced. */
+    /** Strict UTF-8: malformed input is reported, never replaced. A leading byte-order mark is skipped. */
     private CharBuffer decode(byte[] frame) {
         checkSize(frame);
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -143,6 +143,9 @@ public final class FrameParser {
             throw new FrameRejectedException(RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + in.position());
         }
         out.flip();
+        if (out.hasRemaining() && out.get(out.position()) == '\uFEFF') {
+            out.position(out.position() + 1);
+        }
         if (isBlank(out)) {
             throw new FrameRejectedException(RejectReason.EMPTY, "blank frame");
         }
@@ -150,7 +153,7 @@ public final class FrameParser {
     }
 
     private ObjectNode readObject(CharBuffer text) {
-        try (JsonParser parser = mapper.createParser(text.array(), text.arrayOffset(), text.remaining())) {
+        try (JsonParser parser = mapper.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining())) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw notAnObject(first);

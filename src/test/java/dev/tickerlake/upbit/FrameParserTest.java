@@ -88,6 +88,11 @@ class FrameParserTest {
     }
 
     @Test
+    void leadingByteOrderMarkIsSkipped() {
+        assertThat(parser.parse(utf8("\uFEFF" + line("trade.jsonl", 0))).market()).isEqualTo("KRW-BTC");
+    }
+
+    @Test
     void frameSizeLimitIsConfigurable() {
         byte[] frame = utf8(line("trade.jsonl", 0));
         assertThat(new FrameParser(frame.length).parse(frame).market()).isEqualTo("KRW-BTC");
@@ -100,7 +105,7 @@ class FrameParserTest {
         assertThatThrownBy(() -> parser.parse(utf8("{\"type\":\"ticker\",\"code\":\"KRW-BTC\"}")))
                 .isInstanceOf(FrameRejectedException.class)
                 .hasMessageContaining("timestamp")
-                .satisfies(e -> assertThat(((FrameRejectedException) e).getErrorClass()).isEqualTo("missing-field"));
+                .satisfies(e -> assertThat(((FrameRejectedException) e).errorClass()).isEqualTo("missing-field"));
     }
 
     @ParameterizedTest(name = "{0}")
