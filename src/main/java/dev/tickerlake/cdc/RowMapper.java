@@ -34,7 +34,7 @@ public final class RowMapper {
         CdcTable table = CdcTable.of(frame.type());
         ObjectNode fields = frame.fields();
         JsonNode units = fields.get(CdcTable.ORDERBOOK_UNITS);
-        Columns columns = new Columns(table, fields.size() + 2 + (units == null ? 0 : 4 * units.size()));
+        Columns columns = new Columns(table, fields.size() + 2 + 4 * Math.min(units == null ? 0 : units.size(), MAX_ORDERBOOK_LEVELS));
 
         columns.put("market", ColumnType.STRING, frame.market());
         long partitionTime = frame.type() == FrameType.ORDERBOOK
@@ -48,7 +48,8 @@ public final class RowMapper {
         for (KnownField field : table.knownFields().values()) {
             JsonNode value = fields.get(field.upbitName());
             if (value != null && !field.upbitName().equals("code")) {
-                columns.put(field.column(), field.type(), value.isNull() ? null : field.type().encode(value, field.upbitName()));
+                String encoded = value.isNull() ? null : field.type().encode(value, field.upbitName());
+                columns.put(field.column(), field.type(), encoded);
             }
         }
         if (table == CdcTable.ORDERBOOK) {
@@ -57,7 +58,8 @@ public final class RowMapper {
 
         List<String> unknown = new ArrayList<>();
         fields.fieldNames().forEachRemaining(name -> {
-            if (!table.knownFields().containsKey(name) && !(table == CdcTable.ORDERBOOK && name.equals(CdcTable.ORDERBOOK_UNITS))) {
+            boolean levels = table == CdcTable.ORDERBOOK && name.equals(CdcTable.ORDERBOOK_UNITS);
+            if (!levels && !table.knownFields().containsKey(name)) {
                 unknown.add(name);
             }
         });
@@ -87,7 +89,8 @@ public final class RowMapper {
                     "required field '" + CdcTable.ORDERBOOK_UNITS + "' is missing");
         }
         if (!units.isArray()) {
-            throw badUnit("'" + CdcTable.ORDERBOOK_UNITS + "' is not an array: " + FrameValues.abbreviate(units.toString()));
+            throw badUnit("'" + CdcTable.ORDERBOOK_UNITS + "' is not an array: "
+                    + FrameValues.abbreviate(units.toString()));
         }
         if (units.size() > MAX_ORDERBOOK_LEVELS) {
             throw badUnit("'" + CdcTable.ORDERBOOK_UNITS + "' has " + units.size() + " levels, more than "
@@ -140,7 +143,8 @@ public final class RowMapper {
 
         void put(String name, ColumnType type, String value) {
             if (!lowerCaseNames.add(name.toLowerCase(Locale.ROOT))) {
-                throw new FrameRejectedException(RejectReason.CONFLICTING_FIELD, "more than one field fills column '" + name + "'");
+                throw new FrameRejectedException(RejectReason.CONFLICTING_FIELD,
+                        "more than one field fills column '" + name + "'");
             }
             byName.put(name, new Column(name, type, value));
         }

@@ -153,7 +153,8 @@ public final class FrameParser {
     }
 
     private ObjectNode readObject(CharBuffer text) {
-        try (JsonParser parser = mapper.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining())) {
+        int offset = text.arrayOffset() + text.position();
+        try (JsonParser parser = mapper.createParser(text.array(), offset, text.remaining())) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw notAnObject(first);
@@ -167,7 +168,8 @@ public final class FrameParser {
             }
             if (next != null) {
                 throw new FrameRejectedException(RejectReason.TRAILING_DATA,
-                        "unexpected data after the JSON object at char " + parser.currentTokenLocation().getCharOffset());
+                        "unexpected data after the JSON object at char "
+                                + parser.currentTokenLocation().getCharOffset());
             }
             return root;
         } catch (IOException e) {

@@ -17,7 +17,7 @@ public class FrameRejectedException extends RuntimeException {
         return reason;
     }
 
-    /** The short error class, e.g. {@code not-json}; Camel's simple language reads it as {@code ${exception.errorClass}}. */
+    /** The short error class, e.g. {@code not-json}; Camel's simple language reads {@code ${exception.errorClass}}. */
     public String errorClass() {
         return reason.errorClass();
     }
