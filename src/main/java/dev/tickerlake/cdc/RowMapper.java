@@ -34,7 +34,8 @@ public final class RowMapper {
         CdcTable table = CdcTable.of(frame.type());
         ObjectNode fields = frame.fields();
         JsonNode units = fields.get(CdcTable.ORDERBOOK_UNITS);
-        Columns columns = new Columns(table, fields.size() + 2 + 4 * Math.min(units == null ? 0 : units.size(), MAX_ORDERBOOK_LEVELS));
+        int depth = Math.min(units == null ? 0 : units.size(), MAX_ORDERBOOK_LEVELS);
+        Columns columns = new Columns(table, fields.size() + 2 + 4 * depth);
 
         columns.put("market", ColumnType.STRING, frame.market());
         long partitionTime = frame.type() == FrameType.ORDERBOOK
