@@ -95,8 +95,8 @@ public final class FrameParser {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "type", "ty" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : "";
-                    case "code", "cd" -> market = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                    case "type", "ty" -> type = textOrNull(parser, value);
+                    case "code", "cd" -> market = textOrNull(parser, value);
                     case "status" -> status = true;
                     case "error" -> error = true;
                     default -> { }
@@ -115,6 +115,14 @@ public final class FrameParser {
             throw missing("code");
         }
         return new FrameId(frameType, checkMarket(market));
+    }
+
+    /** A string value as is, null as absent (as {@link #parse} treats it), anything else as an invalid empty text. */
+    private static String textOrNull(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        return value == JsonToken.VALUE_STRING ? parser.getText() : "";
     }
 
     private void checkSize(byte[] frame) {

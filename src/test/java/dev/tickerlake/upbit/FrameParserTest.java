@@ -82,6 +82,8 @@ class FrameParserTest {
                 "error-frame");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"candle.1s\",\"code\":\"KRW-BTC\"}")), "unknown-type");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\"}")), "missing-field");
+        assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\",\"code\":null}")), "missing-field");
+        assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\",\"code\":7}")), "bad-value");
         assertRejected(() -> parser.identify(utf8("[{\"type\":\"trade\"}]")), "not-an-object");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"tra")), "truncated");
         assertRejected(() -> parser.identify(utf8("")), "empty");
