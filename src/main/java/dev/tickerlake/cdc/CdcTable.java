@@ -6,11 +6,13 @@ import static dev.tickerlake.cdc.ColumnType.DOUBLE;
 import static dev.tickerlake.cdc.ColumnType.STRING;
 import static dev.tickerlake.cdc.ColumnType.TIMESTAMP;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -96,6 +98,8 @@ public enum CdcTable {
     private final FrameType frameType;
     private final List<String> primaryKey;
     private final List<String> derivedColumns;
+    private static final Pattern LEVEL_COLUMN = Pattern.compile("(ask|bid)_(price|size)_[0-9]+");
+
     private final Map<String, KnownField> fields;
     private final Set<String> reservedColumns;
 
@@ -103,8 +107,9 @@ public enum CdcTable {
         this.frameType = frameType;
         this.primaryKey = primaryKey;
         this.derivedColumns = derivedColumns;
-        this.fields = new LinkedHashMap<>();
-        fields.forEach(f -> this.fields.put(f.upbitName(), f));
+        Map<String, KnownField> byName = new LinkedHashMap<>();
+        fields.forEach(f -> byName.put(f.upbitName(), f));
+        this.fields = Collections.unmodifiableMap(byName);
         this.reservedColumns = Stream.concat(fields.stream().map(KnownField::column), derivedColumns.stream())
                 .map(name -> name.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
@@ -139,13 +144,13 @@ public enum CdcTable {
 
     /** The known fields by Upbit DEFAULT name, in column order. */
     public Map<String, KnownField> knownFields() {
-        return java.util.Collections.unmodifiableMap(fields);
+        return fields;
     }
 
     /** Whether an unknown field may not use {@code column} (lower case) because a known column has that name. */
     boolean isReserved(String lowerCaseColumn) {
         return reservedColumns.contains(lowerCaseColumn)
-                || (this == ORDERBOOK && lowerCaseColumn.matches("(ask|bid)_(price|size)_[0-9]+"));
+                || (this == ORDERBOOK && LEVEL_COLUMN.matcher(lowerCaseColumn).matches());
     }
 
     public static CdcTable of(FrameType type) {

@@ -71,7 +71,8 @@ public enum ColumnType {
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
     private static final DateTimeFormatter TIMESTAMP_FORMAT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DATE_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE_FORMAT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd").withZone(ZoneOffset.UTC);
     /** Beyond this many decimal places either way, plain notation would be long: scientific notation instead. */
     private static final int MAX_PLAIN_SCALE = 30;
 
@@ -94,7 +95,9 @@ public enum ColumnType {
      * Values outside DOUBLE's range are rejected.
      */
     public static String canonicalDouble(BigDecimal number, String field) {
-        if (Double.isInfinite(number.doubleValue())) {
+        // adjusted exponent = position of the leading digit; only near ±308 can the value overflow a double
+        long exponent = (long) number.precision() - number.scale() - 1;
+        if (exponent > 300 && Double.isInfinite(number.doubleValue())) {
             throw new FrameRejectedException(RejectReason.BAD_NUMBER,
                     "field '" + field + "' is outside the DOUBLE range: " + FrameValues.abbreviate(number.toString()));
         }

@@ -33,7 +33,9 @@ public final class RowMapper {
     public Row map(UpbitFrame frame) {
         CdcTable table = CdcTable.of(frame.type());
         ObjectNode fields = frame.fields();
-        Columns columns = new Columns(table);
+        JsonNode units = fields.get(CdcTable.ORDERBOOK_UNITS);
+        int depth = Math.min(units == null ? 0 : units.size(), MAX_ORDERBOOK_LEVELS);
+        Columns columns = new Columns(table, fields.size() + 2 + 4 * depth);
 
         columns.put("market", ColumnType.STRING, frame.market());
         long partitionTime = frame.type() == FrameType.ORDERBOOK
@@ -47,16 +49,18 @@ public final class RowMapper {
         for (KnownField field : table.knownFields().values()) {
             JsonNode value = fields.get(field.upbitName());
             if (value != null && !field.upbitName().equals("code")) {
-                columns.put(field.column(), field.type(), value.isNull() ? null : field.type().encode(value, field.upbitName()));
+                String encoded = value.isNull() ? null : field.type().encode(value, field.upbitName());
+                columns.put(field.column(), field.type(), encoded);
             }
         }
         if (table == CdcTable.ORDERBOOK) {
-            putLevels(fields.get(CdcTable.ORDERBOOK_UNITS), columns);
+            putLevels(units, columns);
         }
 
         List<String> unknown = new ArrayList<>();
         fields.fieldNames().forEachRemaining(name -> {
-            if (!table.knownFields().containsKey(name) && !(table == CdcTable.ORDERBOOK && name.equals(CdcTable.ORDERBOOK_UNITS))) {
+            boolean levels = table == CdcTable.ORDERBOOK && name.equals(CdcTable.ORDERBOOK_UNITS);
+            if (!levels && !table.knownFields().containsKey(name)) {
                 unknown.add(name);
             }
         });
@@ -86,7 +90,8 @@ public final class RowMapper {
                     "required field '" + CdcTable.ORDERBOOK_UNITS + "' is missing");
         }
         if (!units.isArray()) {
-            throw badUnit("'" + CdcTable.ORDERBOOK_UNITS + "' is not an array: " + FrameValues.abbreviate(units.toString()));
+            throw badUnit("'" + CdcTable.ORDERBOOK_UNITS + "' is not an array: "
+                    + FrameValues.abbreviate(units.toString()));
         }
         if (units.size() > MAX_ORDERBOOK_LEVELS) {
             throw badUnit("'" + CdcTable.ORDERBOOK_UNITS + "' has " + units.size() + " levels, more than "
@@ -127,16 +132,20 @@ public final class RowMapper {
     /** The row's columns in insertion order, refusing a second column of the same (case-insensitive) name. */
     private static final class Columns {
         private final CdcTable table;
-        private final Map<String, Column> byName = new LinkedHashMap<>();
-        private final Set<String> lowerCaseNames = new HashSet<>();
+        private final Map<String, Column> byName;
+        private final Set<String> lowerCaseNames;
 
-        Columns(CdcTable table) {
+        Columns(CdcTable table, int expectedColumns) {
             this.table = table;
+            int capacity = expectedColumns * 4 / 3 + 1;
+            this.byName = new LinkedHashMap<>(capacity);
+            this.lowerCaseNames = new HashSet<>(capacity);
         }
 
         void put(String name, ColumnType type, String value) {
             if (!lowerCaseNames.add(name.toLowerCase(Locale.ROOT))) {
-                throw new FrameRejectedException(RejectReason.CONFLICTING_FIELD, "more than one field fills column '" + name + "'");
+                throw new FrameRejectedException(RejectReason.CONFLICTING_FIELD,
+                        "more than one field fills column '" + name + "'");
             }
             byName.put(name, new Column(name, type, value));
         }

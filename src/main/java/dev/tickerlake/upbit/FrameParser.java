@@ -95,8 +95,8 @@ public final class FrameParser {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "type", "ty" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : "";
-                    case "code", "cd" -> market = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                    case "type", "ty" -> type = textOrNull(parser, value);
+                    case "code", "cd" -> market = textOrNull(parser, value);
                     case "status" -> status = true;
                     case "error" -> error = true;
                     default -> { }
@@ -117,6 +117,14 @@ public final class FrameParser {
         return new FrameId(frameType, checkMarket(market));
     }
 
+    /** A string value as is, null as absent (as {@link #parse} treats it), anything else as an invalid empty text. */
+    private static String textOrNull(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        return value == JsonToken.VALUE_STRING ? parser.getText() : "";
+    }
+
     private void checkSize(byte[] frame) {
         if (frame == null || frame.length == 0) {
             throw new FrameRejectedException(RejectReason.EMPTY, "empty frame");
@@ -127,7 +135,7 @@ public final class FrameParser {
         }
     }
 
-    /** Strict UTF-8: malformed input is reported, never replaced. */
+    /** Strict UTF-8: malformed input is reported, never replaced. A leading byte-order mark is skipped. */
     private CharBuffer decode(byte[] frame) {
         checkSize(frame);
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -143,6 +151,9 @@ public final class FrameParser {
             throw new FrameRejectedException(RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + in.position());
         }
         out.flip();
+        if (out.hasRemaining() && out.get(out.position()) == '\uFEFF') {
+            out.position(out.position() + 1);
+        }
         if (isBlank(out)) {
             throw new FrameRejectedException(RejectReason.EMPTY, "blank frame");
         }
@@ -150,7 +161,8 @@ public final class FrameParser {
     }
 
     private ObjectNode readObject(CharBuffer text) {
-        try (JsonParser parser = mapper.createParser(text.array(), text.arrayOffset(), text.remaining())) {
+        int offset = text.arrayOffset() + text.position();
+        try (JsonParser parser = mapper.createParser(text.array(), offset, text.remaining())) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw notAnObject(first);
@@ -164,7 +176,8 @@ public final class FrameParser {
             }
             if (next != null) {
                 throw new FrameRejectedException(RejectReason.TRAILING_DATA,
-                        "unexpected data after the JSON object at char " + parser.currentTokenLocation().getCharOffset());
+                        "unexpected data after the JSON object at char "
+                                + parser.currentTokenLocation().getCharOffset());
             }
             return root;
         } catch (IOException e) {

@@ -17,13 +17,8 @@ public class FrameRejectedException extends RuntimeException {
         return reason;
     }
 
-    /** The short error class, e.g. {@code not-json}. */
+    /** The short error class, e.g. {@code not-json}; Camel's simple language reads {@code ${exception.errorClass}}. */
     public String errorClass() {
-        return reason.errorClass();
-    }
-
-    /** Same as {@link #errorClass()}, for bean-property access such as Camel's {@code ${exception.errorClass}}. */
-    public String getErrorClass() {
         return reason.errorClass();
     }
 }

@@ -55,7 +55,8 @@ public final class FrameValues {
                 || value.compareTo(BigDecimal.valueOf(MAX_EPOCH_MILLIS)) >= 0
                 || value.stripTrailingZeros().scale() > 0) {
             throw new FrameRejectedException(RejectReason.BAD_TIMESTAMP,
-                    "field '" + field + "' is not epoch milliseconds between 2000 and 2100: " + abbreviate(node.toString()));
+                    "field '" + field + "' is not epoch milliseconds between 2000 and 2100: "
+                            + abbreviate(node.toString()));
         }
         return value.longValueExact();
     }

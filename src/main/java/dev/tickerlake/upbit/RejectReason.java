@@ -33,13 +33,13 @@ public enum RejectReason {
     BAD_TIMESTAMP("bad-timestamp"),
     /** A numeric field holding something that is not a finite number of its column's type. */
     BAD_NUMBER("bad-number"),
-    /** A non-numeric field with a value its column cannot hold (e.g. a boolean that is not true/false, a bad market code). */
+    /** A non-numeric value its column cannot hold: a boolean that is not true/false, a malformed market code. */
     BAD_VALUE("bad-value"),
     /** An orderbook unit that is not an object with ask/bid price and size, or too many units. */
     BAD_ORDERBOOK_UNIT("bad-orderbook-unit"),
     /** An unknown field whose name cannot be a column name. */
     BAD_FIELD_NAME("bad-field-name"),
-    /** Two fields that would fill the same column (e.g. {@code tp} and {@code trade_price}, or an unknown {@code price}). */
+    /** Two fields for one column ({@code tp} and {@code trade_price}), or an unknown field named as a known column. */
     CONFLICTING_FIELD("conflicting-field");
 
     private final String errorClass;

@@ -82,9 +82,16 @@ class FrameParserTest {
                 "error-frame");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"candle.1s\",\"code\":\"KRW-BTC\"}")), "unknown-type");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\"}")), "missing-field");
+        assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\",\"code\":null}")), "missing-field");
+        assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\",\"code\":7}")), "bad-value");
         assertRejected(() -> parser.identify(utf8("[{\"type\":\"trade\"}]")), "not-an-object");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"tra")), "truncated");
         assertRejected(() -> parser.identify(utf8("")), "empty");
+    }
+
+    @Test
+    void leadingByteOrderMarkIsSkipped() {
+        assertThat(parser.parse(utf8("\uFEFF" + line("trade.jsonl", 0))).market()).isEqualTo("KRW-BTC");
     }
 
     @Test
@@ -100,7 +107,7 @@ class FrameParserTest {
         assertThatThrownBy(() -> parser.parse(utf8("{\"type\":\"ticker\",\"code\":\"KRW-BTC\"}")))
                 .isInstanceOf(FrameRejectedException.class)
                 .hasMessageContaining("timestamp")
-                .satisfies(e -> assertThat(((FrameRejectedException) e).getErrorClass()).isEqualTo("missing-field"));
+                .satisfies(e -> assertThat(((FrameRejectedException) e).errorClass()).isEqualTo("missing-field"));
     }
 
     @ParameterizedTest(name = "{0}")
