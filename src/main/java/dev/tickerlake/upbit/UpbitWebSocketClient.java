@@ -72,6 +72,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
     private final SlidingWindowRateLimiter subscribesPerSecond = new SlidingWindowRateLimiter(5, Duration.ofSeconds(1));
     private final SlidingWindowRateLimiter subscribesPerMinute = new SlidingWindowRateLimiter(100, Duration.ofMinutes(1));
     private final Object subscriptionLock = new Object();
+    /** An old connection's last frame may still be in the sink when the next connection delivers: one at a time. */
+    private final Object sinkLock = new Object();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong statusFrames = new AtomicLong();
@@ -247,7 +249,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             }
             if (!connection.ended.isDone()) {
                 state(SourceState.UP, null);
-                LOG.info("Upbit WebSocket connected to {}: {} markets subscribed", uri, connection.subscribed.size());
+                LOG.info("Upbit WebSocket connected to {}, subscribed to {} markets", uri, connection.subscribed.size());
             }
             String reason;
             try {
@@ -285,8 +287,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             return;
         }
         long delay = backoff.nextDelayMillis();
-        LOG.warn("{} (attempt {}): {}; retrying in {} s", what, backoff.attempts(), cause,
-                String.format(Locale.ROOT, "%.1f", delay / 1000.0));
+        LOG.warn("{} (attempt {}): {}; retrying in {}", what, backoff.attempts(), cause,
+                delay < 1000 ? delay + " ms" : String.format(Locale.ROOT, "%.1f s", delay / 1000.0));
         Thread.sleep(delay);
     }
 
@@ -377,8 +379,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         }
         long silentNanos = System.nanoTime() - connection.lastActivityNanos;
         if (silentNanos > idleTimeout.toNanos()) {
-            connection.end(String.format(Locale.ROOT, "no message for %.1f s (idle timeout %s)",
-                    silentNanos / 1e9, idleTimeout));
+            connection.end(String.format(Locale.ROOT, "no message for %.1f s (idle timeout %.1f s)",
+                    silentNanos / 1e9, idleTimeout.toMillis() / 1000.0));
         }
     }
 
@@ -399,7 +401,11 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
                 }
                 connection.inSink = true;
                 try {
-                    if (emit(target, frame, ORIGIN) && !connection.hadData) {
+                    boolean taken;
+                    synchronized (sinkLock) {
+                        taken = emit(target, frame, ORIGIN);
+                    }
+                    if (taken && !connection.hadData) {
                         connection.hadData = true;
                         backoff.reset();
                     }
