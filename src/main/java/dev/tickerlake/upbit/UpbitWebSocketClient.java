@@ -227,10 +227,20 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         connectsPerSecond.acquire();
         connects.incrementAndGet();
         Connection connection = new Connection();
+        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout)
+                .buildAsync(uri, connection);
         try {
-            http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, connection)
-                    .get(connectTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            opening.get(connectTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            // A handshake that completes after we gave up must not stay open.
+            opening.whenComplete((webSocket, failure) -> {
+                if (webSocket != null) {
+                    webSocket.abort();
+                }
+            });
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
             retryLater("Upbit WebSocket connect to " + uri + " failed", connectFailure(e));
             return;
         }
@@ -268,13 +278,13 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         }
     }
 
-    private static String connectFailure(Exception e) {
+    private String connectFailure(Exception e) {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof WebSocketHandshakeException handshake) {
             return "handshake refused: HTTP " + handshake.getResponse().statusCode();
         }
         if (e instanceof TimeoutException) {
-            return "no handshake answer within " + e.getMessage();
+            return "no handshake answer within " + (connectTimeout.toMillis() + 5000) + " ms";
         }
         return Errors.describe(cause);
     }
@@ -287,7 +297,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             return;
         }
         long delay = backoff.nextDelayMillis();
-        LOG.warn("{} (attempt {}): {}; retrying in {}", what, backoff.attempts(), cause,
+        LOG.warn("{}: {}; retry {} in {}", what, cause, backoff.attempts(),
                 delay < 1000 ? delay + " ms" : String.format(Locale.ROOT, "%.1f s", delay / 1000.0));
         Thread.sleep(delay);
     }
