@@ -3,23 +3,26 @@ package dev.tickerlake.upbit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-/** Turns a throwable into the one line a log or a health detail shows: the root cause's type and message. */
+/** Turns a throwable into the one line a log or a health detail shows: its type and message, and its cause's when it has no message. */
 final class Errors {
 
     private Errors() {
     }
 
     static String describe(Throwable t) {
-        Throwable root = t;
-        while ((root instanceof CompletionException || root instanceof ExecutionException
-                || (root.getMessage() == null && root.getCause() != null)) && root.getCause() != null) {
-            root = root.getCause();
+        Throwable shown = t;
+        while ((shown instanceof CompletionException || shown instanceof ExecutionException) && shown.getCause() != null) {
+            shown = shown.getCause();
         }
-        while (root.getCause() != null && root.getCause() != root && root.getMessage() != null
-                && root.getMessage().equals(String.valueOf(root.getCause()))) {
-            root = root.getCause();
+        while (shown.getMessage() == null && shown.getCause() != null && shown.getCause().getClass() == shown.getClass()) {
+            shown = shown.getCause();
         }
-        String message = root.getMessage();
-        return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+        String message = shown.getMessage();
+        String text = shown.getClass().getSimpleName();
+        if (message != null && !message.isBlank()) {
+            return text + ": " + message;
+        }
+        Throwable cause = shown.getCause();
+        return cause == null || cause == shown ? text : text + " (" + describe(cause) + ")";
     }
 }

@@ -2,8 +2,6 @@ package dev.tickerlake.upbit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads and shifts the epoch-millisecond fields of a raw frame in place, byte for byte: {@code timestamp} /
@@ -13,72 +11,87 @@ final class FrameTimestamps {
 
     static final long UNREADABLE = Long.MIN_VALUE;
 
-    private static final byte[][] MESSAGE_TIME_KEYS = keys("timestamp", "tms");
-    private static final byte[][] SHIFTED_KEYS = keys("timestamp", "trade_timestamp", "tms", "ttms");
+    private static final byte[] TIMESTAMP = key("timestamp");
+    private static final byte[] TMS = key("tms");
+    /** The keys shifted on a loop; all start with {@code "t}, which lets one pass over the bytes find them. */
+    private static final byte[][] SHIFTED = {TIMESTAMP, key("trade_timestamp"), TMS, key("ttms")};
 
     private FrameTimestamps() {
     }
 
     /** The frame's message time ({@code timestamp}, else {@code tms}) as an integer, or {@link #UNREADABLE}. */
     static long messageTime(byte[] frame) {
-        for (byte[] key : MESSAGE_TIME_KEYS) {
-            for (int at = indexOf(frame, key, 0); at >= 0; at = indexOf(frame, key, at + key.length)) {
-                int start = valueStart(frame, at + key.length);
-                int end = start < 0 ? -1 : integerEnd(frame, start);
-                if (end > 0) {
-                    return parse(frame, start, end);
-                }
+        long simple = UNREADABLE;
+        for (int i = 0; i < frame.length - 1; i++) {
+            if (frame[i] != '"' || frame[i + 1] != 't') {
+                continue;
             }
+            boolean isDefault = startsWith(frame, i, TIMESTAMP);
+            if (!isDefault && (simple != UNREADABLE || !startsWith(frame, i, TMS))) {
+                continue;
+            }
+            int start = valueStart(frame, i + (isDefault ? TIMESTAMP.length : TMS.length));
+            int end = start < 0 ? -1 : integerEnd(frame, start);
+            if (end < 0) {
+                continue;
+            }
+            long value = parse(frame, start, end);
+            if (isDefault) {
+                return value;
+            }
+            simple = value;
         }
-        return UNREADABLE;
+        return simple;
     }
 
     /** A copy of the frame with every integer timestamp field moved by {@code deltaMillis}. */
     static byte[] shift(byte[] frame, long deltaMillis) {
-        List<int[]> spans = new ArrayList<>(4);
-        for (byte[] key : SHIFTED_KEYS) {
-            for (int at = indexOf(frame, key, 0); at >= 0; at = indexOf(frame, key, at + key.length)) {
-                int start = valueStart(frame, at + key.length);
+        ByteArrayOutputStream out = null;
+        int copied = 0;
+        for (int i = 0; i < frame.length - 1; i++) {
+            if (frame[i] != '"' || frame[i + 1] != 't') {
+                continue;
+            }
+            for (byte[] key : SHIFTED) {
+                if (!startsWith(frame, i, key)) {
+                    continue;
+                }
+                int start = valueStart(frame, i + key.length);
                 int end = start < 0 ? -1 : integerEnd(frame, start);
                 if (end > 0) {
-                    spans.add(new int[] {start, end});
+                    if (out == null) {
+                        out = new ByteArrayOutputStream(frame.length + 8);
+                    }
+                    out.write(frame, copied, start - copied);
+                    out.writeBytes(Long.toString(parse(frame, start, end) + deltaMillis)
+                            .getBytes(StandardCharsets.US_ASCII));
+                    copied = end;
+                    i = end - 1;
                 }
+                break;
             }
         }
-        if (spans.isEmpty()) {
+        if (out == null) {
             return frame;
-        }
-        spans.sort((a, b) -> Integer.compare(a[0], b[0]));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(frame.length + 8);
-        int copied = 0;
-        for (int[] span : spans) {
-            out.write(frame, copied, span[0] - copied);
-            out.writeBytes(Long.toString(parse(frame, span[0], span[1]) + deltaMillis).getBytes(StandardCharsets.US_ASCII));
-            copied = span[1];
         }
         out.write(frame, copied, frame.length - copied);
         return out.toByteArray();
     }
 
-    private static byte[][] keys(String... names) {
-        byte[][] keys = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            keys[i] = ('"' + names[i] + '"').getBytes(StandardCharsets.US_ASCII);
-        }
-        return keys;
+    private static byte[] key(String name) {
+        return ('"' + name + '"').getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static int indexOf(byte[] data, byte[] key, int from) {
-        outer:
-        for (int i = from; i <= data.length - key.length; i++) {
-            for (int j = 0; j < key.length; j++) {
-                if (data[i + j] != key[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+    private static boolean startsWith(byte[] data, int at, byte[] key) {
+        if (at + key.length > data.length) {
+            return false;
         }
-        return -1;
+        for (int j = 0; j < key.length; j++) {
+            if (data[at + j] != key[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where the value after a key starts ({@code "key" : value}), or -1 when the key is not followed by a colon. */
@@ -96,7 +109,7 @@ final class FrameTimestamps {
         return i < data.length ? i : -1;
     }
 
-    /** End of a plain JSON integer starting at {@code start}, or -1 when the value is not one. */
+    /** End of a plain JSON integer (at most 18 digits) starting at {@code start}, or -1 when the value is not one. */
     private static int integerEnd(byte[] data, int start) {
         int i = start;
         if (i < data.length && data[i] == '-') {
@@ -116,7 +129,12 @@ final class FrameTimestamps {
     }
 
     private static long parse(byte[] data, int start, int end) {
-        return Long.parseLong(new String(data, start, end - start, StandardCharsets.US_ASCII));
+        boolean negative = data[start] == '-';
+        long value = 0;
+        for (int i = negative ? start + 1 : start; i < end; i++) {
+            value = value * 10 + (data[i] - '0');
+        }
+        return negative ? -value : value;
     }
 
     private static boolean isSpace(byte b) {

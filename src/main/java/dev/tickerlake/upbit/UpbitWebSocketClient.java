@@ -72,6 +72,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
     private final SlidingWindowRateLimiter subscribesPerSecond = new SlidingWindowRateLimiter(5, Duration.ofSeconds(1));
     private final SlidingWindowRateLimiter subscribesPerMinute = new SlidingWindowRateLimiter(100, Duration.ofMinutes(1));
     private final Object subscriptionLock = new Object();
+    /** An old connection's last frame may still be in the sink when the next connection delivers: one at a time. */
+    private final Object sinkLock = new Object();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong subscriptions = new AtomicLong();
     private final AtomicLong statusFrames = new AtomicLong();
@@ -225,10 +227,20 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         connectsPerSecond.acquire();
         connects.incrementAndGet();
         Connection connection = new Connection();
+        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout)
+                .buildAsync(uri, connection);
         try {
-            http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(uri, connection)
-                    .get(connectTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            opening.get(connectTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            // A handshake that completes after we gave up must not stay open.
+            opening.whenComplete((webSocket, failure) -> {
+                if (webSocket != null) {
+                    webSocket.abort();
+                }
+            });
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
             retryLater("Upbit WebSocket connect to " + uri + " failed", connectFailure(e));
             return;
         }
@@ -247,7 +259,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             }
             if (!connection.ended.isDone()) {
                 state(SourceState.UP, null);
-                LOG.info("Upbit WebSocket connected to {}: {} markets subscribed", uri, connection.subscribed.size());
+                LOG.info("Upbit WebSocket connected to {}, subscribed to {} markets", uri, connection.subscribed.size());
             }
             String reason;
             try {
@@ -266,13 +278,13 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         }
     }
 
-    private static String connectFailure(Exception e) {
+    private String connectFailure(Exception e) {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof WebSocketHandshakeException handshake) {
             return "handshake refused: HTTP " + handshake.getResponse().statusCode();
         }
         if (e instanceof TimeoutException) {
-            return "no handshake answer within " + e.getMessage();
+            return "no handshake answer within " + (connectTimeout.toMillis() + 5000) + " ms";
         }
         return Errors.describe(cause);
     }
@@ -285,8 +297,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             return;
         }
         long delay = backoff.nextDelayMillis();
-        LOG.warn("{} (attempt {}): {}; retrying in {} s", what, backoff.attempts(), cause,
-                String.format(Locale.ROOT, "%.1f", delay / 1000.0));
+        LOG.warn("{}: {}; retry {} in {}", what, cause, backoff.attempts(),
+                delay < 1000 ? delay + " ms" : String.format(Locale.ROOT, "%.1f s", delay / 1000.0));
         Thread.sleep(delay);
     }
 
@@ -377,8 +389,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         }
         long silentNanos = System.nanoTime() - connection.lastActivityNanos;
         if (silentNanos > idleTimeout.toNanos()) {
-            connection.end(String.format(Locale.ROOT, "no message for %.1f s (idle timeout %s)",
-                    silentNanos / 1e9, idleTimeout));
+            connection.end(String.format(Locale.ROOT, "no message for %.1f s (idle timeout %.1f s)",
+                    silentNanos / 1e9, idleTimeout.toMillis() / 1000.0));
         }
     }
 
@@ -399,7 +411,11 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
                 }
                 connection.inSink = true;
                 try {
-                    if (emit(target, frame, ORIGIN) && !connection.hadData) {
+                    boolean taken;
+                    synchronized (sinkLock) {
+                        taken = emit(target, frame, ORIGIN);
+                    }
+                    if (taken && !connection.hadData) {
                         connection.hadData = true;
                         backoff.reset();
                     }
