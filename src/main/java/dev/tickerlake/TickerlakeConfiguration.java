@@ -7,10 +7,14 @@ import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
+import dev.tickerlake.kafka.Topics;
+import dev.tickerlake.upbit.Feed;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,10 +80,30 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("buckets", buckets);
         KafkaReadiness kafkaReadiness = new KafkaReadiness(property(props, KAFKA_BOOTSTRAP, ""));
         context.addService(new Closing(kafkaReadiness), true, true);
+        Topics topics = new Topics(property(props, KAFKA_BOOTSTRAP, ""), property(props, "tickerlake.kafka.topics", ""),
+                Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4")),
+                Integer.parseInt(property(props, "tickerlake.kafka.replication-factor", "1")));
+        context.getRegistry().bind("topics", topics);
+        Feed feed = new Feed(context, "direct:upbit-frame", 1000);
+        context.getRegistry().bind("feed", feed);
+        // The feed stops first, while the routes it sends to still run.
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                feed.close();
+            }
+        });
+
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(buckets);
             health.register(kafkaReadiness);
+            health.register(feed);
         }
     }
 

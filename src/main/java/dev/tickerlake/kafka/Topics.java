@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class Topics {
     public void ensure() throws Exception {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.CLIENT_ID_CONFIG, "tickerlake-topics"))) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
@@ -59,8 +61,29 @@ public final class Topics {
                     LOG.info("Topic {} found", name);
                 }
             }
+            awaitLeaders(admin);
         }
         ready = true;
+    }
+
+    /**
+     * Waits until every partition has a leader: producing to a partition created a moment ago can otherwise answer
+     * NOT_LEADER, and an idempotent producer then loops on OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    private void awaitLeaders(Admin admin) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+            boolean led = topics.values().stream()
+                    .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (led) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("Kafka topics have partitions without a leader: " + names);
+            }
+            Thread.sleep(100);
+        }
     }
 
     public boolean isReady() {

@@ -104,6 +104,8 @@ public final class FrameParser {
                 parser.skipChildren();
             }
         } catch (IOException e) {
+            // Tell invalid UTF-8 from other bad JSON the way parse does; only failing frames pay for the check.
+            decode(frame);
             throw fromJacksonError(e);
         }
         if (type == null) {

@@ -84,6 +84,8 @@ class FrameParserTest {
         assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\"}")), "missing-field");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\",\"code\":null}")), "missing-field");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"trade\",\"code\":7}")), "bad-value");
+        assertRejected(() -> parser.identify(new byte[] {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xc3, 0x28, '"', '}'}),
+                "invalid-utf8");
         assertRejected(() -> parser.identify(utf8("[{\"type\":\"trade\"}]")), "not-an-object");
         assertRejected(() -> parser.identify(utf8("{\"type\":\"tra")), "truncated");
         assertRejected(() -> parser.identify(utf8("")), "empty");
