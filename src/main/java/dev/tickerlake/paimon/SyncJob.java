@@ -54,7 +54,6 @@ public final class SyncJob implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
     private static final String ACTION = "kafka_sync_database";
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CLOSE_SAVEPOINT_TIMEOUT = Duration.ofSeconds(60);
 
     private final SyncJobSettings settings;
     private final LocalFlinkCluster cluster;
@@ -125,6 +124,11 @@ public final class SyncJob implements AutoCloseable {
     /** {@link #startFresh(StartPosition)} with the admin API's {@code from}: blank, {@code earliest} or epoch ms. */
     public SyncJobState startFresh(String from) {
         return startFresh(StartPosition.parse(from));
+    }
+
+    /** {@link #stopWithSavepoint(Duration)} with the configured savepoint timeout. */
+    public SyncJobState stopWithSavepoint() {
+        return stopWithSavepoint(settings.savepointTimeout());
     }
 
     /**
@@ -206,7 +210,7 @@ public final class SyncJob implements AutoCloseable {
     @Override
     public synchronized void close() throws Exception {
         if (isRunning()) {
-            stopWithSavepoint(CLOSE_SAVEPOINT_TIMEOUT);
+            stopWithSavepoint(settings.savepointTimeout());
         }
         if (ownsCluster) {
             cluster.close();

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param restPort           port of Flink's REST API on 127.0.0.1, or {@code null} for a random port
  * @param restartAttempts    restarts after a failure before the job ends FAILED
  * @param restartDelay       delay between restarts
+ * @param savepointTimeout   how long a stop waits for its savepoint before cancelling the job instead
  * @param jobName            Flink job name; also names the restore pointer file
  */
 public record SyncJobSettings(
@@ -49,6 +50,7 @@ public record SyncJobSettings(
         Integer restPort,
         int restartAttempts,
         Duration restartDelay,
+        Duration savepointTimeout,
         String jobName) {
 
     public SyncJobSettings {
@@ -70,6 +72,9 @@ public record SyncJobSettings(
         }
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1");
+        }
+        if (savepointTimeout.isNegative() || savepointTimeout.isZero()) {
+            throw new IllegalArgumentException("savepointTimeout must be positive");
         }
         if (restartAttempts < 0) {
             throw new IllegalArgumentException("restartAttempts must not be negative");
@@ -104,7 +109,10 @@ public record SyncJobSettings(
         return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
-    /** Fluent builder with tickerlake's defaults (10 s checkpoints, parallelism 1, 3 restarts 2 s apart). */
+    /**
+     * Fluent builder with tickerlake's defaults: 10 s checkpoints, parallelism 1, 3 restarts 2 s apart, 60 s for a
+     * savepoint.
+     */
     public static final class Builder {
         private String warehouse = "s3://paimon/warehouse";
         private S3Settings s3;
@@ -123,6 +131,7 @@ public record SyncJobSettings(
         private Integer restPort;
         private int restartAttempts = 3;
         private Duration restartDelay = Duration.ofSeconds(2);
+        private Duration savepointTimeout = Duration.ofSeconds(60);
         private String jobName = "tickerlake-paimon-sync";
 
         private Builder() {
@@ -146,12 +155,13 @@ public record SyncJobSettings(
         public Builder restPort(Integer restPort) { this.restPort = restPort; return this; }
         public Builder restartAttempts(int restartAttempts) { this.restartAttempts = restartAttempts; return this; }
         public Builder restartDelay(Duration restartDelay) { this.restartDelay = restartDelay; return this; }
+        public Builder savepointTimeout(Duration savepointTimeout) { this.savepointTimeout = savepointTimeout; return this; }
         public Builder jobName(String jobName) { this.jobName = jobName; return this; }
 
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
-                    restPort, restartAttempts, restartDelay, jobName);
+                    restPort, restartAttempts, restartDelay, savepointTimeout, jobName);
         }
     }
 }

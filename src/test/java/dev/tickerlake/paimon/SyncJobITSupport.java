@@ -137,6 +137,21 @@ abstract class SyncJobITSupport {
         });
     }
 
+    /** Scans every object on the S3 server (tables, checkpoints, savepoints) for {@code text}. */
+    static void assertNoObjectContains(String text) throws Exception {
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir.resolve("s3"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                for (int i = 0; i + needle.length <= content.length; i++) {
+                    if (java.util.Arrays.equals(content, i, i + needle.length, needle, 0, needle.length)) {
+                        throw new AssertionError(file + " contains the secret");
+                    }
+                }
+            }
+        }
+    }
+
     static void awaitTableEquals(String database, String table, List<String> pkNames, ExpectedTables expected) {
         awaitTableEquals(database, table, pkNames, expected, row -> true, row -> true);
     }
