@@ -1,0 +1,443 @@
+package dev.tickerlake.paimon;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.tickerlake.paimon.SyncJobState.Checkpoint;
+import dev.tickerlake.paimon.SyncJobState.Status;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RestoreMode;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.clusterframework.ApplicationStatus;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.paimon.factories.FactoryUtil;
+import org.apache.paimon.flink.action.Action;
+import org.apache.paimon.flink.action.ActionBase;
+import org.apache.paimon.flink.action.ActionFactory;
+import org.apache.paimon.flink.action.MultipleParameterToolAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Paimon's {@code kafka_sync_database} action as a long-running job on a Flink MiniCluster in this JVM: reads the
+ * canal-json CDC topic and keeps one Paimon primary-key table per envelope table, committing a snapshot per
+ * checkpoint. Stops with a savepoint, resumes from the savepoint or from the last retained checkpoint, and can start
+ * fresh (ignoring both) after a rollback.
+ */
+public final class SyncJob implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
+    private static final String ACTION = "kafka_sync_database";
+    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SyncJobSettings settings;
+    private final LocalFlinkCluster cluster;
+    private final boolean ownsCluster;
+    private final java.nio.file.Path pointerFile;
+    private volatile Run run;
+
+    /** A sync job on its own MiniCluster, started with the first {@link #start()}. */
+    public SyncJob(SyncJobSettings settings) {
+        this(settings, LocalFlinkCluster.forJob(settings), true);
+    }
+
+    /** A sync job on a cluster shared with other jobs; {@link #close()} leaves the cluster running. */
+    public SyncJob(SyncJobSettings settings, LocalFlinkCluster sharedCluster) {
+        this(settings, sharedCluster, false);
+    }
+
+    private SyncJob(SyncJobSettings settings, LocalFlinkCluster cluster, boolean ownsCluster) {
+        this.settings = settings;
+        this.cluster = cluster;
+        this.ownsCluster = ownsCluster;
+        this.pointerFile = settings.localDir().resolve("restore-" + settings.jobName().replaceAll("[^A-Za-z0-9_.-]", "_")
+                + ".properties");
+    }
+
+    public SyncJobSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Submits the job and returns without waiting for it: restored from the savepoint the last job stopped with,
+     * else from the last job's latest retained checkpoint, else from what the last job itself restored, else fresh
+     * from the consumer group's committed offsets. Does nothing while a job is running. A job that cannot be
+     * submitted ends FAILED with its cause.
+     */
+    public synchronized SyncJobState start() {
+        if (isRunning()) {
+            LOG.info("Sync job {} is already running", run.jobId);
+            return state();
+        }
+        try {
+            cluster.start();
+            RestorePointer pointer = RestorePointer.load(pointerFile);
+            Optional<String> restorePoint = resumePoint(pointer);
+            return launch(restorePoint.orElse(null), StartPosition.committed());
+        } catch (Exception e) {
+            return launchFailed(e);
+        }
+    }
+
+    /**
+     * Submits the job without restoring any savepoint or checkpoint (after a rollback, whose removed files an old
+     * savepoint may still name), reading the topic from {@code from}. Does nothing while a job is running.
+     */
+    public synchronized SyncJobState startFresh(StartPosition from) {
+        if (isRunning()) {
+            LOG.info("Sync job {} is already running; stop it before starting fresh", run.jobId);
+            return state();
+        }
+        try {
+            cluster.start();
+            return launch(null, from);
+        } catch (Exception e) {
+            return launchFailed(e);
+        }
+    }
+
+    /** {@link #startFresh(StartPosition)} with the admin API's {@code from}: blank, {@code earliest} or epoch ms. */
+    public SyncJobState startFresh(String from) {
+        return startFresh(StartPosition.parse(from));
+    }
+
+    /** {@link #stopWithSavepoint(Duration)} with the configured savepoint timeout. */
+    public SyncJobState stopWithSavepoint() {
+        return stopWithSavepoint(settings.savepointTimeout());
+    }
+
+    /**
+     * Stops the job with a savepoint that the next {@link #start()} resumes from. When the savepoint does not
+     * complete within {@code timeout}, cancels the job instead; the next start then resumes from its last retained
+     * checkpoint. Returns once the job has ended.
+     */
+    public synchronized SyncJobState stopWithSavepoint(Duration timeout) {
+        Run current = run;
+        if (!isRunning()) {
+            return state();
+        }
+        try {
+            String savepoint = current.client.stopWithSavepoint(false, settings.savepointDir(), SavepointFormatType.CANONICAL)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            current.savepoint = savepoint;
+            RestorePointer.load(pointerFile).recordSavepoint(current.jobId.toString(), savepoint);
+            awaitEnd(current, CANCEL_TIMEOUT);
+            LOG.info("Sync job {} stopped with savepoint {}", current.jobId, savepoint);
+            return state();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the sync job", e);
+        } catch (TimeoutException e) {
+            LOG.warn("Sync job {}: no savepoint within {}; cancelling, the next start resumes from its last "
+                    + "retained checkpoint", current.jobId, timeout);
+        } catch (Exception e) {
+            LOG.warn("Sync job {}: savepoint failed ({}); cancelling, the next start resumes from its last retained "
+                    + "checkpoint", current.jobId, rootCause(e));
+        }
+        return cancel();
+    }
+
+    /** Cancels the job without a savepoint; the next {@link #start()} resumes from its last retained checkpoint. */
+    public synchronized SyncJobState cancel() {
+        Run current = run;
+        if (!isRunning()) {
+            return state();
+        }
+        try {
+            current.client.cancel().get(CANCEL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitEnd(current, CANCEL_TIMEOUT);
+            LOG.info("Sync job {} cancelled", current.jobId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while cancelling the sync job", e);
+        } catch (Exception e) {
+            // The job may have ended on its own meanwhile; its state says how.
+            LOG.warn("Sync job {}: cancel did not complete ({})", current.jobId, rootCause(e));
+        }
+        return state();
+    }
+
+    /** The current or last job's state, with its last completed checkpoint. */
+    public SyncJobState state() {
+        Run current = run;
+        if (current == null) {
+            return SyncJobState.created();
+        }
+        String flinkStatus = null;
+        if (current.jobId != null) {
+            if (current.status == Status.RUNNING) {
+                cluster.latestCompletedCheckpoint(current.jobId).ifPresent(stats -> current.lastCheckpoint =
+                        new Checkpoint(stats.getCheckpointId(), Instant.ofEpochMilli(stats.getLatestAckTimestamp())));
+            }
+            flinkStatus = cluster.status(current.jobId).map(Enum::name).orElse(null);
+        }
+        return new SyncJobState(current.status, current.jobId == null ? null : current.jobId.toString(), flinkStatus,
+                current.startedAt, current.resumedFrom, current.lastCheckpoint, current.savepoint,
+                current.failureCause);
+    }
+
+    public boolean isRunning() {
+        Run current = run;
+        return current != null && current.status == Status.RUNNING;
+    }
+
+    /** Stops a running job with a savepoint (bounded), then stops the MiniCluster if this job owns it. */
+    @Override
+    public synchronized void close() throws Exception {
+        if (isRunning()) {
+            stopWithSavepoint(settings.savepointTimeout());
+        }
+        if (ownsCluster) {
+            cluster.close();
+        }
+    }
+
+    private SyncJobState launch(String restorePath, StartPosition from) throws Exception {
+        StreamExecutionEnvironment env = cluster.environment(jobConfiguration(restorePath));
+        Action action = createAction(from);
+        ((ActionBase) action).withStreamExecutionEnvironment(env);
+        action.build();
+        JobClient client = env.executeAsync(settings.jobName());
+        String resumedFrom = restorePath != null ? restorePath : "fresh from " + from;
+        Run started = new Run(client, resumedFrom);
+        run = started;
+        RestorePointer.load(pointerFile).recordLaunch(started.jobId.toString(), restorePath);
+        // Async: the callback queries the cluster, which must not happen on one of Flink's own threads.
+        cluster.jobResult(started.jobId).whenCompleteAsync((result, error) -> onJobEnded(started, result, error));
+        LOG.info("Sync job {} submitted: {} -> {}/{} ({})", started.jobId, settings.topic(), settings.warehouse(),
+                settings.database(), restorePath != null ? "resuming from " + restorePath : resumedFrom);
+        return state();
+    }
+
+    private SyncJobState launchFailed(Exception e) {
+        Run failed = new Run(null, null);
+        failed.status = Status.FAILED;
+        failed.failureCause = describe(e);
+        run = failed;
+        LOG.error("Sync job could not be submitted: {}", failed.failureCause);
+        return state();
+    }
+
+    private void onJobEnded(Run ended, JobResult result, Throwable error) {
+        cluster.latestCompletedCheckpoint(ended.jobId).ifPresent(stats -> ended.lastCheckpoint =
+                new Checkpoint(stats.getCheckpointId(), Instant.ofEpochMilli(stats.getLatestAckTimestamp())));
+        if (error != null) {
+            ended.failureCause = describe(error);
+            ended.status = Status.FAILED;
+        } else if (result.getApplicationStatus() == ApplicationStatus.FAILED
+                || result.getApplicationStatus() == ApplicationStatus.UNKNOWN) {
+            ended.failureCause = result.getSerializedThrowable()
+                    .map(t -> describe(t.deserializeError(SyncJob.class.getClassLoader())))
+                    .orElse("the job ended " + result.getApplicationStatus());
+            ended.status = Status.FAILED;
+        } else {
+            ended.status = Status.STOPPED;
+        }
+        if (ended.status == Status.FAILED) {
+            LOG.error("Sync job {} FAILED: {}", ended.jobId, ended.failureCause);
+        }
+        ended.ended.complete(null);
+    }
+
+    private static void awaitEnd(Run current, Duration timeout) throws Exception {
+        current.ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Savepoint of the last job, else its latest retained checkpoint, else what it restored itself. */
+    private Optional<String> resumePoint(RestorePointer pointer) throws IOException {
+        String lastJob = pointer.lastJobId();
+        if (lastJob == null) {
+            return Optional.empty();
+        }
+        if (pointer.lastJobSavepoint() != null && hasMetadata(pointer.lastJobSavepoint())) {
+            return Optional.of(pointer.lastJobSavepoint());
+        }
+        Optional<String> checkpoint = latestRetainedCheckpoint(lastJob);
+        if (checkpoint.isPresent()) {
+            return checkpoint;
+        }
+        String restored = pointer.lastJobRestoredFrom();
+        return restored != null && hasMetadata(restored) ? Optional.of(restored) : Optional.empty();
+    }
+
+    private Optional<String> latestRetainedCheckpoint(String jobId) throws IOException {
+        Path jobDir = new Path(settings.checkpointDir() + "/" + jobId);
+        FileSystem fs = jobDir.getFileSystem();
+        FileStatus[] entries;
+        try {
+            entries = fs.listStatus(jobDir);
+        } catch (java.io.FileNotFoundException e) {
+            return Optional.empty();
+        }
+        if (entries == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(entries)
+                .map(FileStatus::getPath)
+                .filter(p -> p.getName().matches("chk-\\d+"))
+                .sorted((a, b) -> Long.compare(checkpointNumber(b), checkpointNumber(a)))
+                .map(Path::toString)
+                .filter(this::hasMetadata)
+                .findFirst();
+    }
+
+    private static long checkpointNumber(Path path) {
+        return Long.parseLong(path.getName().substring("chk-".length()));
+    }
+
+    private boolean hasMetadata(String snapshotDir) {
+        try {
+            Path metadata = new Path(snapshotDir, "_metadata");
+            return metadata.getFileSystem().exists(metadata);
+        } catch (IOException e) {
+            LOG.warn("Cannot check {} ({}); not restoring it", snapshotDir, e.getMessage());
+            return false;
+        }
+    }
+
+    private Configuration jobConfiguration(String restorePath) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.NAME, settings.jobName());
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, settings.parallelism());
+        conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, settings.savepointDir());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.restartDelay());
+        if (restorePath != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+            // The new job owns what it restored: Flink deletes it once a newer checkpoint subsumes it.
+            conf.set(StateRecoveryOptions.RESTORE_MODE, RestoreMode.CLAIM);
+        }
+        return conf;
+    }
+
+    /**
+     * The action's arguments, as for Paimon's command line. Built through the factory directly rather than
+     * {@code ActionFactory.createAction(args)}, which logs every argument, secret key included.
+     */
+    private Action createAction(StartPosition from) {
+        List<String> args = new ArrayList<>(List.of("--warehouse", settings.warehouse(), "--database", settings.database()));
+        if (!settings.partitionKeys().isEmpty()) {
+            args.addAll(List.of("--partition_keys", String.join(",", settings.partitionKeys())));
+        }
+        if (!settings.typeMapping().isEmpty()) {
+            args.addAll(List.of("--type_mapping", String.join(",", settings.typeMapping())));
+        }
+        kafkaOptions(from).forEach((k, v) -> args.addAll(List.of("--kafka_conf", k + "=" + v)));
+        catalogOptions().forEach((k, v) -> args.addAll(List.of("--catalog_conf", k + "=" + v)));
+        settings.tableOptions().forEach((k, v) -> args.addAll(List.of("--table_conf", k + "=" + v)));
+        ActionFactory factory = FactoryUtil.discoverFactory(ActionFactory.class.getClassLoader(), ActionFactory.class, ACTION);
+        return factory.create(new MultipleParameterToolAdapter(args.toArray(String[]::new)))
+                .orElseThrow(() -> new IllegalStateException(ACTION + " created no action"));
+    }
+
+    private Map<String, String> kafkaOptions(StartPosition from) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("properties.bootstrap.servers", settings.bootstrapServers());
+        options.put("topic", settings.topic());
+        options.put("properties.group.id", settings.consumerGroup());
+        options.put("value.format", "canal-json");
+        switch (from.kind()) {
+            case COMMITTED -> {
+                options.put("scan.startup.mode", "group-offsets");
+                options.put("properties.auto.offset.reset", "earliest");
+            }
+            case EARLIEST -> options.put("scan.startup.mode", "earliest-offset");
+            case TIMESTAMP -> {
+                options.put("scan.startup.mode", "timestamp");
+                options.put("scan.startup.timestamp-millis", String.valueOf(from.timestampMillis()));
+            }
+        }
+        return options;
+    }
+
+    /** Paimon's S3 file IO reads these from the catalog options; they are never written into a table. */
+    private Map<String, String> catalogOptions() {
+        S3Settings s3 = settings.s3();
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("s3.endpoint", s3.endpoint());
+        options.put("s3.access-key", s3.accessKey());
+        options.put("s3.secret-key", s3.secretKey());
+        options.put("s3.path.style.access", String.valueOf(s3.pathStyleAccess()));
+        if (s3.region() != null) {
+            options.put("s3.endpoint.region", s3.region());
+        }
+        return options;
+    }
+
+    /** Root cause first, then the outermost message when it adds something (e.g. "recovery is suppressed"). */
+    static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = rootCause(root);
+        if (root != error && error.getMessage() != null && !error.getMessage().equals(root.getMessage())) {
+            text += " (" + error.getMessage() + ")";
+        }
+        // One line: it goes into a log line, a health detail and a JSON field.
+        return text.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String name = root instanceof org.apache.flink.util.SerializedThrowable serialized
+                ? serialized.getOriginalErrorClassName() : root.getClass().getName();
+        return name.substring(name.lastIndexOf('.') + 1) + ": " + root.getMessage();
+    }
+
+    /** One submitted job (or one failed submission) and what is known about it. */
+    private static final class Run {
+        final JobClient client;
+        final JobID jobId;
+        final Instant startedAt = Instant.now();
+        final String resumedFrom;
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        volatile Status status = Status.RUNNING;
+        volatile Checkpoint lastCheckpoint;
+        volatile String savepoint;
+        volatile String failureCause;
+
+        Run(JobClient client, String resumedFrom) {
+            this.client = client;
+            this.jobId = client == null ? null : client.getJobID();
+            this.resumedFrom = resumedFrom;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tickerlake.paimon;
+
+import java.time.Instant;
+
+/**
+ * What the sync job is doing, for health checks, JMX and the admin API.
+ *
+ * @param status         CREATED (never started), RUNNING (submitted, including restarts), FAILED, STOPPED
+ * @param jobId          Flink job id of the current or last job, or {@code null}
+ * @param flinkStatus    Flink's own job status (e.g. RESTARTING), or {@code null} when Flink does not know the job
+ * @param startedAt      when the current or last job was submitted, or {@code null}
+ * @param resumedFrom    what the job restored: a savepoint or checkpoint path, or a fresh start position
+ * @param lastCheckpoint the job's last completed checkpoint, or {@code null}
+ * @param lastSavepoint  the savepoint the job stopped with, or {@code null}
+ * @param failureCause   why the job failed (root cause first), or {@code null}
+ */
+public record SyncJobState(
+        Status status,
+        String jobId,
+        String flinkStatus,
+        Instant startedAt,
+        String resumedFrom,
+        Checkpoint lastCheckpoint,
+        String lastSavepoint,
+        String failureCause) {
+
+    public enum Status { CREATED, RUNNING, FAILED, STOPPED }
+
+    /** A completed Flink checkpoint; Paimon commits its snapshots when one completes. */
+    public record Checkpoint(long id, Instant completedAt) {
+    }
+
+    static SyncJobState created() {
+        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null);
+    }
+
+    public boolean isRunning() {
+        return status == Status.RUNNING;
+    }
+}
