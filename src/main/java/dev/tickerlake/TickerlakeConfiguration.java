@@ -1,6 +1,9 @@
 package dev.tickerlake;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.tickerlake.embedded.EmbeddedKafka;
@@ -8,7 +11,12 @@ import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
 import dev.tickerlake.kafka.Topics;
+import dev.tickerlake.paimon.S3Settings;
+import dev.tickerlake.paimon.SyncJob;
+import dev.tickerlake.paimon.SyncJobHealth;
+import dev.tickerlake.paimon.SyncJobSettings;
 import dev.tickerlake.upbit.Feed;
+import dev.tickerlake.upbit.FrameSources;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -99,12 +107,50 @@ public class TickerlakeConfiguration implements CamelConfiguration {
             }
         });
 
+        SyncJob syncJob = new SyncJob(syncJobSettings(props, dataDir));
+        context.getRegistry().bind("syncJob", syncJob);
+        // Added after the embedded servers, so stopped before them: the savepoint still reaches Kafka and S3.
+        context.addService(new Closing(syncJob), true, true);
+        SyncJobHealth syncJobHealth = new SyncJobHealth(syncJob);
+
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(buckets);
             health.register(kafkaReadiness);
             health.register(feed);
+            health.register(syncJobHealth);
         }
+    }
+
+    /** The sync job's settings, from the same S3 and Kafka settings the routes use (one place for credentials). */
+    private static SyncJobSettings syncJobSettings(PropertiesComponent props, Path dataDir) {
+        Map<String, String> tableOptions = new LinkedHashMap<>();
+        for (String option : property(props, "tickerlake.paimon.table-options", "").split(",")) {
+            int eq = option.indexOf('=');
+            if (eq > 0) {
+                tableOptions.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
+            }
+        }
+        String restPort = property(props, "tickerlake.flink.rest-port", "");
+        return SyncJobSettings.builder()
+                .warehouse(property(props, "tickerlake.paimon.warehouse", "s3://paimon/warehouse"))
+                .s3(new S3Settings(property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
+                        property(props, S3_SECRET_KEY, ""), true, property(props, "tickerlake.s3.region", "us-east-1")))
+                .bootstrapServers(property(props, KAFKA_BOOTSTRAP, ""))
+                .topic("upbit-cdc")
+                .consumerGroup(property(props, "tickerlake.paimon.consumer-group", "tickerlake-paimon-sync"))
+                .database(property(props, "tickerlake.paimon.database", "upbit"))
+                .partitionKeys(List.of(property(props, "tickerlake.paimon.partition-keys", "dt").split(",")))
+                .tableOptions(tableOptions)
+                .checkpointInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-interval", "10s")))
+                .checkpointDir(property(props, "tickerlake.flink.checkpoint-dir", "s3://checkpoints/paimon-sync"))
+                .savepointDir(property(props, "tickerlake.flink.savepoint-dir", "s3://checkpoints/paimon-sync/savepoints"))
+                .localDir(dataDir.resolve("paimon-sync"))
+                .parallelism(Integer.parseInt(property(props, "tickerlake.flink.parallelism", "1")))
+                .restPort(restPort.isBlank() ? null : Integer.valueOf(restPort))
+                .restartAttempts(Integer.parseInt(property(props, "tickerlake.flink.restart-attempts", "3")))
+                .savepointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.savepoint-timeout", "8s")))
+                .build();
     }
 
     private static String property(PropertiesComponent props, String key, String fallback) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar} with nothing configured: embedded S3 and Kafka start, buckets appear, readiness turns UP. */
-class EmbeddedModeIT {
+public class EmbeddedModeIT {
 
     @TempDir
     Path dataDir;
@@ -44,7 +44,7 @@ class EmbeddedModeIT {
         }
     }
 
-    static void awaitReady(RunningTickerlake app) {
+    public static void awaitReady(RunningTickerlake app) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(app.management("/observe/health/ready").body()).contains("\"status\":\"UP\""));
     }

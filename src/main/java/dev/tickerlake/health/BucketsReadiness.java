@@ -56,6 +56,13 @@ public final class BucketsReadiness extends AbstractHealthCheck {
         return ready.await(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Waits up to a minute for every bucket; throws while they are missing, so the calling route retries. */
+    public void awaitReady() throws InterruptedException {
+        if (!await(60_000)) {
+            throw new IllegalStateException("buckets not ready yet: " + required);
+        }
+    }
+
     @Override
     public boolean isLiveness() {
         return false;

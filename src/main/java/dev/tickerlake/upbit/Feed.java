@@ -70,8 +70,14 @@ public final class Feed extends AbstractHealthCheck implements AutoCloseable {
         return running == null ? null : running.stats();
     }
 
+    /** Counts in overall health only: a DOWN exchange must not restart tickerlake nor take the admin API away. */
     @Override
     public boolean isReadiness() {
+        return false;
+    }
+
+    @Override
+    public boolean isLiveness() {
         return false;
     }
 

@@ -91,7 +91,7 @@ public final class FrameSources {
     }
 
     /** Parses {@code 500ms}, {@code 60s}, {@code 10m}, {@code 1h}, {@code PT1M} or a number of seconds. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("pt") || t.startsWith("p")) {

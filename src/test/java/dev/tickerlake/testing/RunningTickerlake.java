@@ -43,6 +43,9 @@ public final class RunningTickerlake implements AutoCloseable {
         all.put("tickerlake.embedded.kafka-port", String.valueOf(EmbeddedKafka.freePort()));
         all.put("camel.server.port", String.valueOf(EmbeddedKafka.freePort()));
         all.put("camel.management.port", String.valueOf(EmbeddedKafka.freePort()));
+        // Tests name the parts they exercise: no live exchange feed and no sync job unless asked for.
+        all.put("tickerlake.source", "none");
+        all.put("tickerlake.paimon.enabled", "false");
         all.putAll(settings);
         List<String> args = new ArrayList<>();
         all.forEach((key, value) -> args.add("--" + key + "=" + value));

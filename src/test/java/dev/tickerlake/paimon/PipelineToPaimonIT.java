@@ -1,0 +1,116 @@
+package dev.tickerlake.paimon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tickerlake.EmbeddedModeIT;
+import dev.tickerlake.testing.RunningTickerlake;
+import dev.tickerlake.upbit.SyntheticFrames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain from the routes: replayed frames → raw topics → CDC route → upbit-cdc → kafka_sync_database on the
+ * embedded MiniCluster → Paimon tables on the embedded S3 server, which hold exactly the rows the frames imply.
+ */
+class PipelineToPaimonIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void replayedFramesLandInPaimonTablesCreatedByTheSyncJob() throws Exception {
+        SyntheticFrames generator = new SyntheticFrames(5, 7L);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        Map<String, JsonNode> latestTicker = new HashMap<>();
+        Map<String, JsonNode> latestBook = new HashMap<>();
+        Set<String> trades = new HashSet<>();
+        long start = Instant.parse("2024-05-01T23:59:00Z").toEpochMilli();
+        for (int i = 0; i < 600; i++) {
+            SyntheticFrames.Frame frame = generator.next(start + i * 200L);
+            file.write(frame.json());
+            file.write('\n');
+            JsonNode node = JSON.readTree(frame.json());
+            String market = node.get("code").asText();
+            switch (frame.type()) {
+                case "ticker" -> latestTicker.merge(market + "|" + day(node.get("trade_timestamp").asLong()), node,
+                        (a, b) -> b.get("timestamp").asLong() >= a.get("timestamp").asLong() ? b : a);
+                case "orderbook" -> latestBook.merge(market + "|" + day(node.get("timestamp").asLong()), node,
+                        (a, b) -> b.get("timestamp").asLong() >= a.get("timestamp").asLong() ? b : a);
+                default -> trades.add(market + "|" + node.get("sequential_id").asText() + "|"
+                        + day(node.get("trade_timestamp").asLong()));
+            }
+        }
+        Path replay = dir.resolve("frames.jsonl");
+        Files.write(replay, file.toByteArray());
+
+        try (RunningTickerlake app = RunningTickerlake.start(dir.resolve("data"), Map.of(
+                "tickerlake.source", "replay",
+                "tickerlake.replay.file", replay.toString(),
+                "tickerlake.replay.speed", "0",
+                "tickerlake.paimon.enabled", "true",
+                "tickerlake.flink.checkpoint-interval", "2s"))) {
+            EmbeddedModeIT.awaitReady(app);
+            try (PaimonTestTables tables = new PaimonTestTables("s3://paimon/warehouse",
+                     S3Settings.pathStyle(app.property("tickerlake.s3.endpoint"), "minioadmin", "minioadmin"))) {
+                assertLanded(app, tables, latestTicker, latestBook, trades);
+            }
+        }
+    }
+
+    private static void assertLanded(RunningTickerlake app, PaimonTestTables tables, Map<String, JsonNode> latestTicker,
+                                     Map<String, JsonNode> latestBook, Set<String> trades) throws Exception {
+        {
+
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                assertThat(tables.table("upbit", "trade")).isPresent();
+                assertThat(tables.table("upbit", "ticker")).isPresent();
+                assertThat(tables.table("upbit", "orderbook")).isPresent();
+                assertThat(tables.rows("upbit", "trade")).hasSize(trades.size());
+                assertThat(tables.rows("upbit", "ticker")).hasSize(latestTicker.size());
+                assertThat(tables.rows("upbit", "orderbook")).hasSize(latestBook.size());
+            });
+
+            assertThat(tables.columnTypes("upbit", "ticker"))
+                    .containsEntry("market", "STRING NOT NULL")
+                    .containsEntry("price", "DOUBLE")
+                    .containsEntry("timestamp", "TIMESTAMP(3)")
+                    .containsEntry("is_trading_suspended", "BOOLEAN");
+            assertThat(tables.require("upbit", "trade").primaryKeys()).containsExactly("market", "sequential_id", "dt");
+            assertThat(tables.require("upbit", "ticker").partitionKeys()).containsExactly("dt");
+
+            List<Map<String, Object>> tickers = tables.rows("upbit", "ticker");
+            for (Map<String, Object> row : tickers) {
+                JsonNode frame = latestTicker.get(row.get("market") + "|" + row.get("dt"));
+                assertThat(frame).as("a ticker row the frames imply: %s", row).isNotNull();
+                assertThat((Double) row.get("price")).isEqualTo(frame.get("trade_price").asDouble());
+                assertThat((Double) row.get("change_rate")).isEqualTo(frame.get("signed_change_rate").asDouble());
+            }
+            Set<String> tradeKeys = new HashSet<>();
+            tables.rows("upbit", "trade").forEach(row ->
+                    tradeKeys.add(row.get("market") + "|" + row.get("sequential_id") + "|" + row.get("dt")));
+            assertThat(tradeKeys).isEqualTo(trades);
+            assertThat(app.management("/observe/health").body()).contains("paimon-sync");
+        }
+    }
+
+    private static String day(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+}
