@@ -50,7 +50,10 @@ final class TableDiff {
     private TableDiff() {
     }
 
-    /** Changes of the rows that match {@code filter} (null: all rows); at most {@code limit}, pairs kept whole. */
+    /**
+     * Changes of the rows that match {@code filter} (null: all rows) at either version: at most {@code limit} entries
+     * (or 2 when {@code limit} is 1 and the first change is a pair), a {@code -U}/{@code +U} pair never split.
+     */
     static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit) {
         RowType rowType = table.rowType();
         // Both sides read with the latest schema, so that their rows compare field by field.
@@ -195,8 +198,9 @@ final class TableDiff {
             return true;
         }
 
+        /** Adds a change or a -U/+U pair; a pair never splits, and the first one is taken even when limit is 1. */
         private boolean emit(Change... group) {
-            if (changes.size() + group.length > limit) {
+            if (changes.size() + group.length > limit && !changes.isEmpty()) {
                 truncated = true;
                 return false;
             }
