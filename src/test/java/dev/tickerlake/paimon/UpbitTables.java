@@ -47,7 +47,10 @@ public final class UpbitTables implements AutoCloseable {
     private final Catalog catalog;
 
     public UpbitTables(Map<String, String> catalogOptions) throws Exception {
-        this.catalog = CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)));
+        Map<String, String> options = new HashMap<>(catalogOptions);
+        // A cached snapshot outlives a rollback: the next commit reuses its id with other contents.
+        options.put("cache-enabled", "false");
+        this.catalog = CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(options)));
         catalog.createDatabase(DATABASE, true);
     }
 
