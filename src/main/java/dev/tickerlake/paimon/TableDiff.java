@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.tickerlake.admin.Responses.Change;
+import org.apache.paimon.Snapshot;
 import org.apache.paimon.data.BinaryRow;
 import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.data.serializer.InternalRowSerializer;
@@ -30,6 +31,7 @@ import org.apache.paimon.types.RowKind;
 import org.apache.paimon.types.RowType;
 import org.apache.paimon.utils.CloseableIterator;
 import org.apache.paimon.utils.ProjectedRow;
+import org.apache.paimon.utils.SnapshotManager;
 
 /**
  * The net difference between two versions of a primary-key table, per key: {@code +I} (only in {@code to}),
@@ -47,6 +49,9 @@ import org.apache.paimon.utils.ProjectedRow;
  */
 final class TableDiff {
 
+    /** Longest run of snapshots inspected for the compaction-only shortcut. */
+    private static final int MAX_SNAPSHOTS_CHECKED = 100;
+
     private TableDiff() {
     }
 
@@ -55,6 +60,9 @@ final class TableDiff {
      * (or 2 when {@code limit} is 1 and the first change is a pair), a {@code -U}/{@code +U} pair never split.
      */
     static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit) {
+        if (onlyCompactedBetween(table, from.id(), to.id())) {
+            return new Result(List.of(), false);
+        }
         RowType rowType = table.rowType();
         // Both sides read with the latest schema, so that their rows compare field by field.
         ReadBuilder fromRead = readBuilder(table.copyWithoutTimeTravel(from.scanOptions()), filter);
@@ -82,6 +90,29 @@ final class TableDiff {
             }
         }
         return new Result(comparison.changes, comparison.truncated);
+    }
+
+    /**
+     * True when every snapshot after the older version up to the newer one is retained and only rewrote files
+     * (COMPACT, ANALYZE): the merged rows cannot have changed, though every rewritten bucket's files did.
+     */
+    private static boolean onlyCompactedBetween(FileStoreTable table, long a, long b) {
+        long from = Math.min(a, b);
+        long to = Math.max(a, b);
+        if (to - from > MAX_SNAPSHOTS_CHECKED) {
+            return false;
+        }
+        SnapshotManager snapshots = table.snapshotManager();
+        for (long id = from + 1; id <= to; id++) {
+            if (!snapshots.snapshotExists(id)) {
+                return false;
+            }
+            Snapshot.CommitKind kind = snapshots.snapshot(id).commitKind();
+            if (kind != Snapshot.CommitKind.COMPACT && kind != Snapshot.CommitKind.ANALYZE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The changes found, and whether more exist beyond the limit. */

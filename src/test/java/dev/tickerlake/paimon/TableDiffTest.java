@@ -152,6 +152,23 @@ class TableDiffTest {
     }
 
     @Test
+    void compactionChangesFilesButNotRows() throws Exception {
+        tables.createTicker("ticker_compacted", Map.of());
+        long[] ids = TickerHistory.write(tables, "ticker_compacted");
+        long compacted = tables.compactAll("ticker_compacted");
+        assertThat(tables.table("ticker_compacted").snapshot(compacted).commitKind())
+                .isEqualTo(org.apache.paimon.Snapshot.CommitKind.COMPACT);
+        assertThat(service.diff(DATABASE, "ticker_compacted", id(ids[4]), id(compacted), null, null).changes()).isEmpty();
+        assertThat(service.diff(DATABASE, "ticker_compacted", id(compacted), id(ids[4]), null, null).changes()).isEmpty();
+        long after = tables.commit("ticker_compacted", UpbitTables.ticker(INSERT, "KRW-DOGE", 200.0, T0 + 9_000));
+        for (long from : ids) {
+            assertThat(service.diff(DATABASE, "ticker_compacted", id(from), id(after), null, null).changes())
+                    .containsExactlyInAnyOrderElementsOf(expectedDiff("ticker_compacted", List.of("market", "dt"), from,
+                            after));
+        }
+    }
+
+    @Test
     void limitTruncatesWithoutSplittingAnUpdatePair() {
         Diff all = service.diff(DATABASE, "trade", id(tradeIds[0]), id(tradeIds[1]), null, "10000");
         assertThat(all.changes()).hasSize(103);

@@ -153,6 +153,9 @@ class TableReadsTest {
                 .rows()).extracting(r -> r.get("price")).containsExactly(96_500_000.0);
         assertThat(service.rows(DATABASE, "ticker", Long.toString(ids[1]), null, null, "price:95100000", null).rows())
                 .extracting(r -> r.get("market")).containsExactly("KRW-BTC");
+        // An older version of the row matched, the current one does not: no row (the filter applies after merging).
+        assertThat(service.rows(DATABASE, "ticker", Long.toString(ids[1]), null, null, "price:95000000", null).rows())
+                .isEmpty();
         assertThat(service.rows(DATABASE, "ticker", null, null, null, "timestamp:2024-05-01T00:00:04Z", null).rows())
                 .extracting(r -> r.get("market")).containsExactly("KRW-ETH");
         assertThat(service.rows(DATABASE, "ticker", null, null, null, "is_trading_suspended:true", null).rows()).isEmpty();

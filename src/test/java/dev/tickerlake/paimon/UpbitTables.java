@@ -169,6 +169,21 @@ public final class UpbitTables implements AutoCloseable {
         return commit(table, List.of(rows));
     }
 
+    /** Fully compacts every bucket of the table in one commit (a COMPACT snapshot); returns the new snapshot's id. */
+    public long compactAll(String table) throws Exception {
+        FileStoreTable paimonTable = table(table);
+        BatchWriteBuilder builder = paimonTable.newBatchWriteBuilder();
+        try (BatchTableWrite write = builder.newWrite(); BatchTableCommit commit = builder.newCommit()) {
+            for (org.apache.paimon.table.source.Split split : paimonTable.newReadBuilder().newScan().plan().splits()) {
+                org.apache.paimon.table.source.DataSplit data = (org.apache.paimon.table.source.DataSplit) split;
+                write.compact(data.partition(), data.bucket(), true);
+            }
+            commit.commit(write.prepareCommit());
+        }
+        Thread.sleep(3);
+        return table(table).snapshotManager().latestSnapshotId();
+    }
+
     /** Paimon's own read of the table with these dynamic options (e.g. scan.snapshot-id), as JSON-like maps. */
     public List<Map<String, Object>> read(String table, Map<String, String> dynamicOptions) throws Exception {
         FileStoreTable paimonTable = table(table).copy(dynamicOptions);
