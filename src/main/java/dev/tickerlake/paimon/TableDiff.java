@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.tickerlake.admin.ApiException;
 import dev.tickerlake.admin.Responses.Change;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.data.BinaryRow;
@@ -49,6 +50,11 @@ import org.apache.paimon.utils.SnapshotManager;
  */
 final class TableDiff {
 
+    /**
+     * Most rows of one bucket held in memory to compare (the older side, after the filter): beyond it the diff is
+     * refused rather than risking the heap the sync job shares.
+     */
+    static final int MAX_ROWS_HELD = 500_000;
     /** Longest run of snapshots inspected for the compaction-only shortcut. */
     private static final int MAX_SNAPSHOTS_CHECKED = 100;
 
@@ -60,6 +66,11 @@ final class TableDiff {
      * (or 2 when {@code limit} is 1 and the first change is a pair), a {@code -U}/{@code +U} pair never split.
      */
     static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit) {
+        return diff(table, from, to, filter, limit, MAX_ROWS_HELD);
+    }
+
+    static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit,
+                       int maxRowsHeld) {
         if (onlyCompactedBetween(table, from.id(), to.id())) {
             return new Result(List.of(), false);
         }
@@ -77,7 +88,7 @@ final class TableDiff {
 
         Set<Object> keys = new java.util.LinkedHashSet<>(toGroups.keySet());
         keys.addAll(fromGroups.keySet());
-        Comparison comparison = new Comparison(rowType, primaryKeyIndexes(table), limit);
+        Comparison comparison = new Comparison(rowType, primaryKeyIndexes(table), limit, maxRowsHeld);
         for (Object key : keys) {
             Group before = fromGroups.getOrDefault(key, Group.EMPTY);
             Group after = toGroups.getOrDefault(key, Group.EMPTY);
@@ -177,15 +188,17 @@ final class TableDiff {
         private final InternalRowSerializer keySerializer;
         private final ProjectedRow keyProjection;
         private final int limit;
+        private final int maxRowsHeld;
         private final List<Change> changes = new ArrayList<>();
         private boolean truncated;
 
-        Comparison(RowType rowType, int[] keyIndexes, int limit) {
+        Comparison(RowType rowType, int[] keyIndexes, int limit, int maxRowsHeld) {
             this.renderer = new RowRenderer(rowType);
             this.rowSerializer = new InternalRowSerializer(rowType);
             this.keySerializer = new InternalRowSerializer(rowType.project(keyIndexes));
             this.keyProjection = ProjectedRow.from(keyIndexes);
             this.limit = limit;
+            this.maxRowsHeld = maxRowsHeld;
         }
 
         /** False once the limit is reached (no further group needs reading). */
@@ -196,6 +209,11 @@ final class TableDiff {
                     while (rows.hasNext()) {
                         InternalRow row = rows.next();
                         before.put(key(row), copy(row));
+                        if (before.size() > maxRowsHeld) {
+                            throw ApiException.badRequest("diff_too_large", "more than " + maxRowsHeld
+                                    + " rows of one bucket would have to be compared; narrow the diff with where, "
+                                    + "e.g. where=market:KRW-BTC or where=dt:2024-05-01");
+                        }
                     }
                 } catch (Exception e) {
                     throw failure(e);

@@ -53,8 +53,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API over Paimon's Java catalog: tables, snapshots, rows at any retained or tagged snapshot (time
- * travel), diffs between two snapshots, tags and rollback. Methods take the request's raw text parameters, validate
- * them, and answer with the records of {@link Responses} or an {@link ApiException} (400/404/409).
+ * travel), diffs between two snapshots, tags and rollback. Methods take the request's raw text parameters (null or
+ * blank = absent), validate them, and answer with the records of {@link Responses} (Jackson writes them in the
+ * contract's shape) or throw an {@link ApiException} carrying the HTTP status (400, 404, 409) and the error body.
+ * Successful {@code createTag} answers 201, {@code deleteTag} 204, everything else 200. A repeated {@code where}
+ * query parameter may arrive as one text or a collection: both are taken. Thread-safe; one instance per process.
  */
 public class TimeTravelService implements AutoCloseable {
 

@@ -183,6 +183,18 @@ class TableDiffTest {
     }
 
     @Test
+    void aDiffThatWouldHoldTooManyRowsIsRefusedUnlessNarrowed() throws Exception {
+        FileStoreTable trade = tables.table("trade");
+        TableHistory history = new TableHistory(trade, "upbit.trade");
+        TableVersion from = history.snapshot(tradeIds[0]);
+        TableVersion to = history.snapshot(tradeIds[1]);
+        assertStatus(() -> TableDiff.diff(trade, from, to, null, 10_000, 20), 400, "diff_too_large");
+        org.apache.paimon.predicate.Predicate eth = RowFilters.predicate(trade.rowType(),
+                List.of(new dev.tickerlake.admin.WhereCondition("market", "KRW-ETH")));
+        assertThat(TableDiff.diff(trade, from, to, eth, 10_000, 40).changes()).hasSize(1);
+    }
+
+    @Test
     void diffEndsAreSnapshotIdsOrTags() throws Exception {
         service.createTag(DATABASE, "ticker", "first_tick", id(tickerIds[0]));
         Diff byTag = service.diff(DATABASE, "ticker", "first_tick", id(tickerIds[4]), null, null);

@@ -9,15 +9,16 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.tickerlake.admin.Responses.Diff;
-import dev.tickerlake.admin.Responses.Rows;
+import dev.tickerlake.admin.Responses.SnapshotInfo;
 import dev.tickerlake.paimon.TimeTravelService;
 import dev.tickerlake.paimon.UpbitTables;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.types.RowKind;
 
 /**
- * Measures time-travel reads on a locally written {@code trade}-shaped table of about 1,000,000 rows (20 commits of
- * 50,000 trades, 50 markets, two days, bucket 4): rows of one market at an old snapshot, and diffs. Prints p50/p99.
+ * Measures time-travel reads on a locally written {@code trade}-shaped table of 1,000,000 rows (20 batch commits of
+ * 50,000 trades, 50 markets, two days, bucket 4; Paimon adds COMPACT snapshots in between): rows of one market at an
+ * old snapshot, and diffs. Prints the snapshot list, then p50/p99 per operation.
  * Not part of the test run: {@code java -cp target/classes:target/test-classes:<deps> ...TimeTravelBench [dir]}.
  */
 public final class TimeTravelBench {
@@ -34,6 +35,10 @@ public final class TimeTravelBench {
             write(options);
         }
         try (TimeTravelService service = new TimeTravelService(options)) {
+            List<SnapshotInfo> snapshots = new ArrayList<>(service.snapshots("upbit", "trade", "100", null).snapshots());
+            java.util.Collections.reverse(snapshots);
+            snapshots.forEach(s -> System.out.printf("snapshot %2d %-8s total %,9d delta %,7d%n", s.id(),
+                    s.commitKind(), s.totalRecordCount(), s.deltaRecordCount()));
             String old = "5";
             measure("rows market=KRW-BTC at snapshot 5, limit 100", 30,
                     () -> service.rows("upbit", "trade", old, null, null, "market:KRW-BTC", null).rows().size());
@@ -44,12 +49,16 @@ public final class TimeTravelBench {
                             List.of("market:KRW-BTC", "dt:2024-05-01"), "10000").rows().size());
             measure("rows at snapshot 5, no filter, limit 100", 30,
                     () -> service.rows("upbit", "trade", old, null, null, null, null).rows().size());
-            measure("diff 9..10 (50k new trades), limit 100", 30,
+            measure("diff 9..10 (APPEND of 50k trades, day 1), limit 100", 30,
                     () -> sizeOf(service.diff("upbit", "trade", "9", "10", null, null)));
             measure("diff 9..10 market=KRW-BTC, limit 10000", 20,
                     () -> sizeOf(service.diff("upbit", "trade", "9", "10", "market:KRW-BTC", "10000")));
-            measure("diff 10..11 (day boundary), limit 10000", 20,
+            measure("diff 10..11 (COMPACT only), limit 10000", 30,
                     () -> sizeOf(service.diff("upbit", "trade", "10", "11", null, "10000")));
+            measure("diff 10..12 (COMPACT + APPEND), market=KRW-BTC, limit 10000", 10,
+                    () -> sizeOf(service.diff("upbit", "trade", "10", "12", "market:KRW-BTC", "10000")));
+            measure("diff 14..15 (APPEND, day 2; day 1 untouched), limit 100", 30,
+                    () -> sizeOf(service.diff("upbit", "trade", "14", "15", null, null)));
             measure("diff 5..15 market=KRW-BTC, limit 10000", 10,
                     () -> sizeOf(service.diff("upbit", "trade", "5", "15", "market:KRW-BTC", "10000")));
         }
