@@ -1,0 +1,170 @@
+package dev.tickerlake.admin;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Validation of the admin API's request parameters, as they arrive (text from the query string or a JSON body).
+ * Every rule answers bad input with an {@link ApiException} of status 400, never anything else.
+ */
+public final class RequestParams {
+
+    /** Database, table and tag names. */
+    public static final Pattern NAME = Pattern.compile("^[a-z0-9_]{1,64}$");
+    private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,18}$");
+    /** A '+' of an offset that arrived as ' ' because the query string was not encoded. */
+    private static final Pattern SPACE_FOR_PLUS_OFFSET = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T.*) (\\d{2}(:?\\d{2})?)$");
+
+    private RequestParams() {
+    }
+
+    /** A database, table or tag name; {@code what} names the parameter in the error. */
+    public static String name(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            throw ApiException.badRequest("invalid_name", what + " is required");
+        }
+        if (!NAME.matcher(value).matches()) {
+            throw ApiException.badRequest("invalid_name",
+                    what + " '" + abbreviate(value) + "' must match " + NAME.pattern());
+        }
+        return value;
+    }
+
+    /** True when the text is a snapshot id (digits only) rather than a tag name. */
+    public static boolean isSnapshotId(String value) {
+        return value != null && DIGITS.matcher(value.trim()).matches();
+    }
+
+    /** A snapshot id: digits only (whether it exists in the table is checked against the table: 404). */
+    public static long snapshotId(String what, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("invalid_snapshot", what + " is required");
+        }
+        if (!isSnapshotId(value)) {
+            throw ApiException.badRequest("invalid_snapshot",
+                    what + " must be a snapshot id (digits), got '" + abbreviate(value) + "'");
+        }
+        return Long.parseLong(value.trim());
+    }
+
+    /** An optional snapshot id: null when absent or blank. */
+    public static Long optionalSnapshotId(String what, String value) {
+        return value == null || value.isBlank() ? null : snapshotId(what, value);
+    }
+
+    /** A page or row limit: {@code defaultLimit} when absent, capped at {@code max}, at least 1. */
+    public static int limit(String value, int defaultLimit, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultLimit;
+        }
+        String trimmed = value.trim();
+        if (!Pattern.matches("^[0-9]{1,9}$", trimmed)) {
+            if (Pattern.matches("^[0-9]+$", trimmed)) {
+                return max;
+            }
+            throw ApiException.badRequest("invalid_limit", "limit must be a positive number, got '" + abbreviate(value) + "'");
+        }
+        int limit = Integer.parseInt(trimmed);
+        if (limit < 1) {
+            throw ApiException.badRequest("invalid_limit", "limit must be at least 1, got " + limit);
+        }
+        return Math.min(limit, max);
+    }
+
+    /**
+     * A point in time as epoch milliseconds: epoch ms digits, or ISO-8601 ({@code 2024-05-01T09:00:00+09:00},
+     * {@code 2024-05-01T00:00:00.123Z}; without an offset, or as a bare date, it is UTC).
+     */
+    public static long timestamp(String what, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("invalid_timestamp", what + " is required");
+        }
+        String text = value.trim();
+        if (Pattern.matches("^-?[0-9]{1,18}$", text)) {
+            return Long.parseLong(text);
+        }
+        Instant instant = parseInstant(text);
+        if (instant == null) {
+            throw ApiException.badRequest("invalid_timestamp", what + " must be epoch milliseconds or ISO-8601 "
+                    + "(e.g. 2024-05-01T00:00:00Z), got '" + abbreviate(value) + "'");
+        }
+        return instant.toEpochMilli();
+    }
+
+    /** ISO-8601 date-time (offset optional, UTC when absent; ' ' accepted for 'T') or date; null when neither. */
+    public static Instant parseInstant(String text) {
+        String iso = text.trim();
+        if (iso.length() > 10 && iso.charAt(10) == ' ') {
+            iso = iso.substring(0, 10) + 'T' + iso.substring(11);
+        }
+        iso = SPACE_FOR_PLUS_OFFSET.matcher(iso).replaceFirst("$1+$2");
+        try {
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(iso, ZonedDateTime::from, LocalDateTime::from);
+            return parsed instanceof ZonedDateTime zoned
+                    ? zoned.toInstant()
+                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException notDateTime) {
+            try {
+                return LocalDate.parse(iso).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The {@code where} conditions of a request: absent, one {@code col:value} text, or several (a collection or
+     * array, as a repeated query parameter arrives).
+     */
+    public static List<WhereCondition> where(Object raw) {
+        List<WhereCondition> conditions = new ArrayList<>();
+        if (raw == null) {
+            return conditions;
+        }
+        if (raw instanceof Collection<?> values) {
+            for (Object value : values) {
+                conditions.addAll(where(value));
+            }
+        } else if (raw instanceof Object[] values) {
+            for (Object value : values) {
+                conditions.addAll(where(value));
+            }
+        } else {
+            conditions.add(WhereCondition.parse(raw.toString()));
+        }
+        return conditions;
+    }
+
+    /** A boolean flag given as JSON boolean or text {@code true}/{@code false}; {@code fallback} when absent. */
+    public static boolean flag(String what, Object raw, boolean fallback) {
+        if (raw == null || raw.toString().isBlank()) {
+            return fallback;
+        }
+        if (raw instanceof Boolean value) {
+            return value;
+        }
+        String text = raw.toString().trim();
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw ApiException.badRequest("invalid_flag", what + " must be true or false, got '" + abbreviate(text) + "'");
+    }
+
+    /** Keeps echoed input short in error details. */
+    static String abbreviate(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+}
