@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
+import dev.tickerlake.admin.AdminAuth;
+import dev.tickerlake.admin.SyncControl;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
 import dev.tickerlake.kafka.Topics;
@@ -15,6 +17,7 @@ import dev.tickerlake.paimon.S3Settings;
 import dev.tickerlake.paimon.SyncJob;
 import dev.tickerlake.paimon.SyncJobHealth;
 import dev.tickerlake.paimon.SyncJobSettings;
+import dev.tickerlake.paimon.TimeTravelService;
 import dev.tickerlake.upbit.Feed;
 import dev.tickerlake.upbit.FrameSources;
 import org.apache.camel.CamelConfiguration;
@@ -112,6 +115,15 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         // Added after the embedded servers, so stopped before them: the savepoint still reaches Kafka and S3.
         context.addService(new Closing(syncJob), true, true);
         SyncJobHealth syncJobHealth = new SyncJobHealth(syncJob);
+
+        TimeTravelService timeTravel = new TimeTravelService(property(props, "tickerlake.paimon.warehouse",
+                "s3://paimon/warehouse"), property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
+                property(props, S3_SECRET_KEY, ""));
+        context.getRegistry().bind("timeTravel", timeTravel);
+        context.addService(new Closing(timeTravel), true, true);
+        context.getRegistry().bind("syncControl", new SyncControl(syncJob, timeTravel));
+        context.getRegistry().bind("adminAuth", new AdminAuth(property(props, "tickerlake.admin.users", ""),
+                property(props, "tickerlake.admin.users-file", ""), embeddedS3 != null && embeddedKafka != null));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

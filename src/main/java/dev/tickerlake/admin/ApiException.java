@@ -61,4 +61,9 @@ public class ApiException extends RuntimeException {
         body.put("detail", detail);
         return body;
     }
+
+    /** The body of a 500: an unexpected failure (a bug, or storage unreachable), named without a stack trace. */
+    public static Map<String, String> internalError(String message) {
+        return Map.of("error", "internal", "detail", String.valueOf(message));
+    }
 }

@@ -206,6 +206,22 @@ public final class SyncJob implements AutoCloseable {
         return current != null && current.status == Status.RUNNING;
     }
 
+    /**
+     * Forgets the savepoint and checkpoint to resume from, so the next {@link #start()} is a fresh job from the
+     * committed offsets. Called after a table rollback: the old savepoint may name files the rollback removed.
+     */
+    public synchronized void forgetRestorePoint() {
+        if (isRunning()) {
+            throw new IllegalStateException("the sync job is running");
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(pointerFile);
+            LOG.info("Sync job restore point forgotten: the next start is a fresh job from the committed offsets");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Stops a running job with a savepoint (bounded), then stops the MiniCluster if this job owns it. */
     @Override
     public synchronized void close() throws Exception {

@@ -485,7 +485,8 @@ public class TimeTravelService implements AutoCloseable {
         return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
     }
 
-    private static JsonNode jsonBody(Object body) {
+    /** A request body (JSON text, bytes, stream, Map or JsonNode) as a JSON object; a 400 when it is not one. */
+    public static JsonNode jsonBody(Object body) {
         if (body instanceof Map<?, ?> map) {
             return JSON.valueToTree(map);
         }

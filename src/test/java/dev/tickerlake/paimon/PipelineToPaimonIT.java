@@ -70,6 +70,7 @@ class PipelineToPaimonIT {
             try (PaimonTestTables tables = new PaimonTestTables("s3://paimon/warehouse",
                      S3Settings.pathStyle(app.property("tickerlake.s3.endpoint"), "minioadmin", "minioadmin"))) {
                 assertLanded(app, tables, latestTicker, latestBook, trades);
+                assertAdminApiAnswersFromTheSameTables(app, latestTicker);
             }
         }
     }
@@ -108,6 +109,63 @@ class PipelineToPaimonIT {
             assertThat(tradeKeys).isEqualTo(trades);
             assertThat(app.management("/observe/health").body()).contains("paimon-sync");
         }
+    }
+
+    /** The admin API over real HTTP on the tables the pipeline wrote. */
+    private static void assertAdminApiAnswersFromTheSameTables(RunningTickerlake app, Map<String, JsonNode> latestTicker)
+            throws Exception {
+        JsonNode list = JSON.readTree(app.api("/api/tables").body());
+        assertThat(list.path("tables")).hasSize(3);
+        JsonNode snapshots = JSON.readTree(app.api("/api/tables/upbit/ticker/snapshots?limit=5").body());
+        long latest = snapshots.path("snapshots").get(0).path("id").asLong();
+        assertThat(latest).isPositive();
+
+        String someKey = latestTicker.keySet().iterator().next();
+        String market = someKey.substring(0, someKey.indexOf('|'));
+        var rows = app.api("/api/tables/upbit/ticker/rows?where=market:" + market + "&snapshot=" + latest);
+        assertThat(rows.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(rows.body());
+        assertThat(answer.path("snapshot").path("id").asLong()).isEqualTo(latest);
+        assertThat(answer.path("rows")).isNotEmpty();
+        for (JsonNode row : answer.path("rows")) {
+            JsonNode frame = latestTicker.get(market + "|" + row.path("dt").asText());
+            assertThat(row.path("price").asDouble()).isEqualTo(frame.get("trade_price").asDouble());
+        }
+
+        // Tags: mutating calls need credentials; a tag reads like its snapshot.
+        assertThat(app.api("POST", "/api/tables/upbit/ticker/tags", "{\"name\":\"t1\"}", null).statusCode())
+                .isEqualTo(401);
+        var created = app.api("POST", "/api/tables/upbit/ticker/tags",
+                "{\"name\":\"t1\",\"snapshot\":" + latest + "}", "admin:admin");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(app.api("POST", "/api/tables/upbit/ticker/tags",
+                "{\"name\":\"t1\",\"snapshot\":" + latest + "}", "admin:admin").statusCode()).isEqualTo(409);
+        JsonNode byTag = JSON.readTree(app.api("/api/tables/upbit/ticker/rows?tag=t1&where=market:" + market).body());
+        assertThat(byTag.path("rows")).isEqualTo(answer.path("rows"));
+
+        // A real rollback is refused while the job runs; a dry run is fine.
+        assertThat(app.api("POST", "/api/tables/upbit/ticker/rollback", "{\"tag\":\"t1\"}", "admin:admin")
+                .statusCode()).isEqualTo(409);
+        assertThat(app.api("POST", "/api/tables/upbit/ticker/rollback", "{\"tag\":\"t1\",\"dryRun\":true}",
+                "admin:admin").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(app.api("/api/sync").body()).path("state").asText()).isEqualTo("RUNNING");
+        assertThat(app.api("DELETE", "/api/tables/upbit/ticker/tags/t1", null, "admin:admin").statusCode())
+                .isEqualTo(204);
+
+        // Bad input: a 4xx with a JSON body, never a 5xx.
+        for (String bad : List.of("/api/tables/upbit/..%2Fetc", "/api/tables/UPBIT/ticker", "/api/tables/upbit/nope",
+                "/api/tables/upbit/ticker/rows?snapshot=-1", "/api/tables/upbit/ticker/rows?snapshot=999999",
+                "/api/tables/upbit/ticker/rows?where=nope:1", "/api/tables/upbit/ticker/rows?where=malformed",
+                "/api/tables/upbit/ticker/rows?limit=abc", "/api/tables/upbit/ticker/rows?timestamp=yesterday",
+                "/api/tables/upbit/ticker/diff?from=1", "/api/tables/upbit/ticker/snapshots?before=x")) {
+            var response = app.api(bad);
+            assertThat(response.statusCode()).as(bad + " -> " + response.body()).isBetween(400, 499);
+            if (response.statusCode() != 404 || !response.body().isEmpty()) {
+                assertThat(JSON.readTree(response.body()).has("error")).as(bad + " -> " + response.body()).isTrue();
+            }
+        }
+        var malformed = app.api("POST", "/api/tables/upbit/ticker/tags", "{not json", "admin:admin");
+        assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
     }
 
     private static String day(long epochMillis) {
