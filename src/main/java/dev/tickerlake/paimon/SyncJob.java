@@ -349,9 +349,14 @@ public final class SyncJob implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, settings.savepointDir());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.restartDelay());
+        // Failure rate, not fixed delay: fixed-delay attempts count over the job's whole life, and Paimon's committer
+        // deliberately fails the job once after every restore from a checkpoint (to commit what it restored), so a
+        // long-running job would use them up. A job that keeps failing still ends FAILED within one interval.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
+                settings.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, settings.restartInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, settings.restartDelay());
         if (restorePath != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
             // The new job owns what it restored: Flink deletes it once a newer checkpoint subsumes it.

@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param localDir           local directory for the restore pointer, the unpacked S3 plugin and Flink's temp files
  * @param parallelism        Flink parallelism of the job
  * @param restPort           port of Flink's REST API on 127.0.0.1, or {@code null} for a random port
- * @param restartAttempts    restarts after a failure before the job ends FAILED
+ * @param restartAttempts    restarts allowed within {@code restartInterval}; one failure more ends the job FAILED
+ * @param restartInterval    window in which restarts are counted
  * @param restartDelay       delay between restarts
  * @param savepointTimeout   how long a stop waits for its savepoint before cancelling the job instead
  * @param jobName            Flink job name; also names the restore pointer file
@@ -49,6 +50,7 @@ public record SyncJobSettings(
         int parallelism,
         Integer restPort,
         int restartAttempts,
+        Duration restartInterval,
         Duration restartDelay,
         Duration savepointTimeout,
         String jobName) {
@@ -76,8 +78,12 @@ public record SyncJobSettings(
         if (savepointTimeout.isNegative() || savepointTimeout.isZero()) {
             throw new IllegalArgumentException("savepointTimeout must be positive");
         }
-        if (restartAttempts < 0) {
-            throw new IllegalArgumentException("restartAttempts must not be negative");
+        if (restartInterval.isNegative() || restartInterval.isZero()) {
+            throw new IllegalArgumentException("restartInterval must be positive");
+        }
+        if (restartAttempts < 1) {
+            // Paimon's committer fails the job once on purpose after restoring a checkpoint; that needs a restart.
+            throw new IllegalArgumentException("restartAttempts must be at least 1");
         }
         checkpointDir = stripTrailingSlash(checkpointDir);
         savepointDir = savepointDir == null || savepointDir.isBlank()
@@ -110,8 +116,8 @@ public record SyncJobSettings(
     }
 
     /**
-     * Fluent builder with tickerlake's defaults: 10 s checkpoints, parallelism 1, 3 restarts 2 s apart, 60 s for a
-     * savepoint.
+     * Fluent builder with tickerlake's defaults: 10 s checkpoints, parallelism 1, at most 3 restarts (2 s apart) in
+     * 5 minutes, 60 s for a savepoint.
      */
     public static final class Builder {
         private String warehouse = "s3://paimon/warehouse";
@@ -130,6 +136,7 @@ public record SyncJobSettings(
         private int parallelism = 1;
         private Integer restPort;
         private int restartAttempts = 3;
+        private Duration restartInterval = Duration.ofMinutes(5);
         private Duration restartDelay = Duration.ofSeconds(2);
         private Duration savepointTimeout = Duration.ofSeconds(60);
         private String jobName = "tickerlake-paimon-sync";
@@ -154,6 +161,7 @@ public record SyncJobSettings(
         public Builder parallelism(int parallelism) { this.parallelism = parallelism; return this; }
         public Builder restPort(Integer restPort) { this.restPort = restPort; return this; }
         public Builder restartAttempts(int restartAttempts) { this.restartAttempts = restartAttempts; return this; }
+        public Builder restartInterval(Duration restartInterval) { this.restartInterval = restartInterval; return this; }
         public Builder restartDelay(Duration restartDelay) { this.restartDelay = restartDelay; return this; }
         public Builder savepointTimeout(Duration savepointTimeout) { this.savepointTimeout = savepointTimeout; return this; }
         public Builder jobName(String jobName) { this.jobName = jobName; return this; }
@@ -161,7 +169,7 @@ public record SyncJobSettings(
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
-                    restPort, restartAttempts, restartDelay, savepointTimeout, jobName);
+                    restPort, restartAttempts, restartInterval, restartDelay, savepointTimeout, jobName);
         }
     }
 }

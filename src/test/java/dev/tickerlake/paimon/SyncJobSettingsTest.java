@@ -51,6 +51,12 @@ class SyncJobSettingsTest {
     }
 
     @Test
+    void atLeastOneRestartIsRequired() {
+        assertThatThrownBy(() -> SyncJobSettings.builder().s3(S3).bootstrapServers("127.0.0.1:1").restartAttempts(0)
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartAttempts");
+    }
+
+    @Test
     void checkpointDirectoriesLoseTheirTrailingSlash() {
         SyncJobSettings settings = SyncJobSettings.builder().s3(S3).bootstrapServers("127.0.0.1:1")
                 .checkpointDir("s3://checkpoints/x/").localDir(Path.of("rel")).build();

@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Measures the sync job, it does not judge it: submit to first snapshot, rows per second for a burst of trades, heap.
- * Runs only with {@code -Dtickerlake.measure=true} (and {@code -Dtickerlake.measure.rows=N}, default 100000).
+ * Runs only with {@code -Dtickerlake.measure=true}; {@code -Dtickerlake.measure.rows=N} (default 100000) and
+ * {@code -Dtickerlake.measure.table-options=k=v;k=v} (over the contract's options) vary it.
  */
 @EnabledIfSystemProperty(named = "tickerlake.measure", matches = "true")
 class SyncJobThroughputIT extends SyncJobITSupport {
@@ -30,12 +31,19 @@ class SyncJobThroughputIT extends SyncJobITSupport {
     void measureABurstOfTrades() throws Exception {
         int rows = Integer.getInteger("tickerlake.measure.rows", 100_000);
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        SyncJobSettings settings = settings("bench")
+        SyncJobSettings.Builder builder = settings("bench");
+        for (String option : System.getProperty("tickerlake.measure.table-options", "").split(";")) {
+            if (option.contains("=")) {
+                builder.tableOption(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+            }
+        }
+        SyncJobSettings settings = builder
                 .checkpointInterval(Duration.ofSeconds(Long.getLong("tickerlake.measure.checkpoint-seconds", 2)))
                 .parallelism(Integer.getInteger("tickerlake.measure.parallelism", 1))
                 .build();
         createTopic(settings.topic(), 3);
-        LOG.info("MEASURE JVM start -> servers up: {} ms", System.currentTimeMillis() - jvmStart);
+        LOG.info("MEASURE JVM start -> servers up: {} ms; table options {}", System.currentTimeMillis() - jvmStart,
+                settings.tableOptions());
 
         try (SyncJob job = new SyncJob(settings)) {
             long submit = System.nanoTime();
