@@ -1,27 +1,37 @@
 package dev.tickerlake.upbit;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every source shares: state, last error, frame counting and the guarded call into the sink. */
+/**
+ * What every source shares: state, last error, frame counting, the guarded call into the sink, and the lifecycle of
+ * the source's worker thread (closed flag, interrupt and join on close, completion with the frames emitted).
+ */
 abstract class FrameSourceSupport implements FrameSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameSourceSupport.class);
     private static final long SINK_FAILURE_LOG_INTERVAL_MILLIS = 10_000;
+    private static final long WORKER_JOIN_MILLIS = 5000;
 
     private final String name;
     private final BiConsumer<SourceState, String> stateListener;
     private final AtomicLong emitted = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
     private final RecentRate rate = new RecentRate();
+    private final CompletableFuture<Long> completion = new CompletableFuture<>();
     private volatile SourceState state = SourceState.NEW;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private long lastSinkFailureLogMillis;
+    private volatile boolean closed;
+    private Thread worker;
 
     FrameSourceSupport(String name, BiConsumer<SourceState, String> stateListener) {
         this.name = name;
@@ -100,5 +110,75 @@ abstract class FrameSourceSupport implements FrameSource {
 
     String name() {
         return name;
+    }
+
+    /** Runs {@code work} on the source's worker thread, a daemon named {@code threadName}; called once, from start. */
+    synchronized void startWorker(Runnable work, String threadName) {
+        worker = new Thread(work, threadName);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
+     * Stops the source: closed flag, STOPPED, the worker thread interrupted and awaited (5 s at most), then the
+     * completion completed with the frames emitted. Safe to call twice.
+     */
+    @Override
+    public void close() {
+        if (!markClosed()) {
+            return;
+        }
+        stopWorker();
+        completeRun();
+    }
+
+    /** Sets the closed flag and moves to STOPPED; false (and nothing done) when the source was closed before. */
+    boolean markClosed() {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+        }
+        state(SourceState.STOPPED, "closed");
+        return true;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Interrupts the worker thread, when there is one, and waits 5 s at most for it to end. */
+    void stopWorker() {
+        Thread thread;
+        synchronized (this) {
+            thread = worker;
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(WORKER_JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Completes with the number of frames emitted when the source's run ends (sources with a finite run expose it). */
+    CompletableFuture<Long> runCompletion() {
+        return completion;
+    }
+
+    /** Completes the run with the frames emitted so far (no effect when completed before). */
+    void completeRun() {
+        completion.complete(emitted());
+    }
+
+    /** A builder's copy of {@code values}, which must not be empty ("at least one {@code what}"). */
+    static List<String> nonEmptyCopy(Collection<String> values, String what) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("at least one " + what);
+        }
+        return List.copyOf(values);
     }
 }

@@ -38,10 +38,7 @@ public final class ReplayFile extends FrameSourceSupport {
     private final double speed;
     private final boolean loop;
     private final Duration progressInterval;
-    private final CompletableFuture<Long> completion = new CompletableFuture<>();
-    private volatile boolean closed;
     private volatile long currentLine;
-    private Thread worker;
 
     private ReplayFile(Builder b) {
         super("replay:" + b.file.getFileName(), b.stateListener);
@@ -68,34 +65,12 @@ public final class ReplayFile extends FrameSourceSupport {
             throw new IllegalStateException("Replay file " + file.toAbsolutePath() + " is not a readable file");
         }
         markStarting();
-        worker = new Thread(() -> replay(sink), "replay-" + fileName);
-        worker.setDaemon(true);
-        worker.start();
+        startWorker(() -> replay(sink), "replay-" + fileName);
     }
 
     /** Completes with the number of frames sent when the replay stops: end of file (no loop), close, or an I/O error (exceptionally). */
     public CompletableFuture<Long> completion() {
-        return completion;
-    }
-
-    @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        state(SourceState.STOPPED, "closed");
-        if (worker != null) {
-            worker.interrupt();
-            try {
-                worker.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        completion.complete(emitted());
+        return runCompletion();
     }
 
     private void replay(FrameSink sink) {
@@ -108,7 +83,7 @@ public final class ReplayFile extends FrameSourceSupport {
         long shift = 0;
         int pass = 0;
         try {
-            while (!closed) {
+            while (!closed()) {
                 long passLatest = FrameTimestamps.UNREADABLE;
                 long passFrames = 0;
                 Pacer pacer = new Pacer();
@@ -117,7 +92,7 @@ public final class ReplayFile extends FrameSourceSupport {
                              ? new GZIPInputStream(counted, 65536) : counted)) {
                     long lineNumber = 0;
                     byte[] line;
-                    while (!closed && (line = lines.next()) != null) {
+                    while (!closed() && (line = lines.next()) != null) {
                         lineNumber++;
                         currentLine = lineNumber;
                         if (isBlank(line)) {
@@ -141,7 +116,7 @@ public final class ReplayFile extends FrameSourceSupport {
                         progress.maybeLog(counted.count, pass);
                     }
                 }
-                if (!loop || closed) {
+                if (!loop || closed()) {
                     break;
                 }
                 if (passFrames == 0) {
@@ -154,26 +129,26 @@ public final class ReplayFile extends FrameSourceSupport {
                 }
                 LOG.info("Replay {}: pass {} starts, timestamps shifted by {} ms", fileName, pass + 1, shift);
             }
-            if (!closed) {
+            if (!closed()) {
                 double seconds = (System.nanoTime() - startNanos) / 1e9;
                 state(SourceState.COMPLETED, null);
                 LOG.info("Replay {} finished: {} frames in {} s ({} frames/s)", fileName, emitted(),
                         String.format(Locale.ROOT, "%.1f", seconds),
                         String.format(Locale.ROOT, "%.0f", emitted() / Math.max(seconds, 1e-3)));
             }
-            completion.complete(emitted());
+            completeRun();
         } catch (InterruptedException e) {
-            completion.complete(emitted());
+            completeRun();
         } catch (IOException | RuntimeException e) {
-            if (closed) {
-                completion.complete(emitted());
+            if (closed()) {
+                completeRun();
                 return;
             }
             String cause = Errors.describe(e);
             error("replay " + fileName + " line " + currentLine + ": " + cause);
             state(SourceState.DOWN, cause);
             LOG.warn("Replay {} stopped at line {}: {}", file, currentLine, cause);
-            completion.completeExceptionally(e);
+            runCompletion().completeExceptionally(e);
         }
     }
 

@@ -33,9 +33,6 @@ public final class SyntheticFeed extends FrameSourceSupport {
     private final long seed;
     private final Long startTime;
     private final long frameLimit;
-    private final CompletableFuture<Long> completion = new CompletableFuture<>();
-    private volatile boolean closed;
-    private Thread worker;
 
     private SyntheticFeed(Builder b) {
         super(ORIGIN, b.stateListener);
@@ -59,14 +56,12 @@ public final class SyntheticFeed extends FrameSourceSupport {
         Objects.requireNonNull(sink, "sink");
         markStarting();
         long clockStart = startTime != null ? startTime : System.currentTimeMillis();
-        worker = new Thread(() -> run(sink, clockStart), "synthetic-feed");
-        worker.setDaemon(true);
-        worker.start();
+        startWorker(() -> run(sink, clockStart), "synthetic-feed");
     }
 
     /** Completes with the number of frames emitted when the feed stops: frame limit reached or closed. */
     public CompletableFuture<Long> completion() {
-        return completion;
+        return runCompletion();
     }
 
     /**
@@ -87,26 +82,6 @@ public final class SyntheticFeed extends FrameSourceSupport {
         return accepted;
     }
 
-    @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        state(SourceState.STOPPED, "closed");
-        if (worker != null) {
-            worker.interrupt();
-            try {
-                worker.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        completion.complete(emitted());
-    }
-
     private long clockTime(long clockStart, long i) {
         return clockStart + (long) Math.floor(i * 1000.0 / rate);
     }
@@ -119,12 +94,12 @@ public final class SyntheticFeed extends FrameSourceSupport {
         long scheduleStart = System.nanoTime();
         long i = 0;
         try {
-            while (!closed && (frameLimit == 0 || i < frameLimit)) {
+            while (!closed() && (frameLimit == 0 || i < frameLimit)) {
                 long due = scheduleStart + (long) (i * 1e9 / rate);
                 long now = System.nanoTime();
                 if (due > now) {
                     LockSupport.parkNanos(due - now);
-                    if (Thread.interrupted() && closed) {
+                    if (Thread.interrupted() && closed()) {
                         break;
                     }
                     continue;
@@ -138,7 +113,7 @@ public final class SyntheticFeed extends FrameSourceSupport {
                 emit(sink, frames.next(clockTime(clockStart, i)).json(), ORIGIN);
                 i++;
             }
-            if (!closed) {
+            if (!closed()) {
                 state(SourceState.COMPLETED, null);
                 LOG.info("Synthetic feed finished: {} frames", emitted());
             }
@@ -148,7 +123,7 @@ public final class SyntheticFeed extends FrameSourceSupport {
             state(SourceState.DOWN, cause);
             LOG.warn("Synthetic feed stopped: {}", cause);
         } finally {
-            completion.complete(emitted());
+            completeRun();
         }
     }
 
@@ -172,10 +147,7 @@ public final class SyntheticFeed extends FrameSourceSupport {
 
         /** These market codes. */
         public Builder markets(List<String> codes) {
-            if (codes.isEmpty()) {
-                throw new IllegalArgumentException("at least one market");
-            }
-            this.markets = List.copyOf(codes);
+            this.markets = nonEmptyCopy(codes, "market");
             return this;
         }
 

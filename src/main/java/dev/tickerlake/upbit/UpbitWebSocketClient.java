@@ -81,9 +81,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
 
     private volatile List<String> markets = List.of();
     private volatile Connection current;
-    private volatile boolean closed;
     private volatile FrameSink sink;
-    private Thread supervisor;
     private ScheduledExecutorService timer;
 
     private UpbitWebSocketClient(Builder b) {
@@ -124,22 +122,20 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             long refreshMillis = marketRefresh.toMillis();
             timer.scheduleWithFixedDelay(this::refreshMarkets, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
         }
-        supervisor = new Thread(this::superviseConnections, "upbit-websocket");
-        supervisor.setDaemon(true);
-        supervisor.start();
+        startWorker(this::superviseConnections, "upbit-websocket");
         LOG.info("Upbit WebSocket client starting: {} ({}; markets: {})", uri, String.join(", ", types),
                 explicitMarkets.isEmpty() ? "all KRW from " + UpbitMarkets.marketAllUri(restBase) : explicitMarkets);
     }
 
+    /**
+     * The shared close, with the timer and the current connection ended before the supervisor is awaited; no run
+     * completion (the client runs until closed).
+     */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!markClosed()) {
+            return;
         }
-        state(SourceState.STOPPED, "closed");
         if (timer != null) {
             timer.shutdownNow();
         }
@@ -148,14 +144,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             connection.end("client closed");
             connection.closeGracefully();
         }
-        if (supervisor != null) {
-            supervisor.interrupt();
-            try {
-                supervisor.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopWorker();
         LOG.info("Upbit WebSocket client closed after {} frames", emitted());
     }
 
@@ -185,11 +174,11 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
     }
 
     private void superviseConnections() {
-        while (!closed) {
+        while (!closed()) {
             try {
                 connectOnce();
             } catch (InterruptedException e) {
-                if (closed) {
+                if (closed()) {
                     break;
                 }
             } catch (RuntimeException | Error e) {
@@ -197,7 +186,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
                 try {
                     retryLater("Upbit WebSocket client failed", Errors.describe(e));
                 } catch (InterruptedException interrupted) {
-                    if (closed) {
+                    if (closed()) {
                         break;
                     }
                 }
@@ -246,7 +235,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         }
         current = connection;
         try {
-            if (closed) {
+            if (closed()) {
                 connection.closeGracefully();
                 return;
             }
@@ -269,7 +258,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             }
             current = null;
             connection.abort();
-            if (!closed) {
+            if (!closed()) {
                 retryLater("Upbit WebSocket connection to " + uri + " lost", reason);
             }
         } finally {
@@ -293,7 +282,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
     private void retryLater(String what, String cause) throws InterruptedException {
         error(what + ": " + cause);
         state(SourceState.DOWN, what + ": " + cause);
-        if (closed) {
+        if (closed()) {
             return;
         }
         long delay = backoff.nextDelayMillis();
@@ -406,7 +395,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
             }
             case DATA -> {
                 FrameSink target = sink;
-                if (closed || target == null) {
+                if (closed() || target == null) {
                     return;
                 }
                 connection.inSink = true;
@@ -609,10 +598,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
 
         /** Frame types to subscribe; default ticker, trade, orderbook. */
         public Builder types(Collection<String> types) {
-            if (types.isEmpty()) {
-                throw new IllegalArgumentException("at least one frame type");
-            }
-            this.types = List.copyOf(types);
+            this.types = nonEmptyCopy(types, "frame type");
             return this;
         }
 
