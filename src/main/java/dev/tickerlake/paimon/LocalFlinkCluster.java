@@ -145,7 +145,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
             AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
                     .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
-            return stats == null ? Optional.empty() : Optional.ofNullable(stats.getHistory().getLatestCompletedCheckpoint());
+            return stats == null
+                    ? Optional.empty()
+                    : Optional.ofNullable(stats.getHistory().getLatestCompletedCheckpoint());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -224,8 +226,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
 
     /** Hands {@code executeAsync} pipelines to this MiniCluster instead of starting a cluster per job. */
-    private record SubmitToCluster(MiniCluster cluster) implements PipelineExecutorServiceLoader, PipelineExecutorFactory,
-            PipelineExecutor {
+    private record SubmitToCluster(MiniCluster cluster)
+            implements PipelineExecutorServiceLoader, PipelineExecutorFactory, PipelineExecutor {
 
         @Override
         public PipelineExecutorFactory getExecutorFactory(Configuration configuration) {

@@ -40,7 +40,8 @@ public record StartPosition(Kind kind, long timestampMillis) {
         } catch (NumberFormatException ignored) {
             // falls through to the explanation below
         }
-        throw new IllegalArgumentException("from must be 'committed', 'earliest' or epoch milliseconds, not '" + from + "'");
+        throw new IllegalArgumentException(
+                "from must be 'committed', 'earliest' or epoch milliseconds, not '" + from + "'");
     }
 
     @Override

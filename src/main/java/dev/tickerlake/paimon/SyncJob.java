@@ -1,10 +1,13 @@
 package dev.tickerlake.paimon;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,8 +78,8 @@ public final class SyncJob implements AutoCloseable {
         this.settings = settings;
         this.cluster = cluster;
         this.ownsCluster = ownsCluster;
-        this.pointerFile = settings.localDir().resolve("restore-" + settings.jobName().replaceAll("[^A-Za-z0-9_.-]", "_")
-                + ".properties");
+        String fileName = "restore-" + settings.jobName().replaceAll("[^A-Za-z0-9_.-]", "_") + ".properties";
+        this.pointerFile = settings.localDir().resolve(fileName);
     }
 
     public SyncJobSettings settings() {
@@ -142,7 +145,8 @@ public final class SyncJob implements AutoCloseable {
             return state();
         }
         try {
-            String savepoint = current.client.stopWithSavepoint(false, settings.savepointDir(), SavepointFormatType.CANONICAL)
+            String savepoint = current.client
+                    .stopWithSavepoint(false, settings.savepointDir(), SavepointFormatType.CANONICAL)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             current.savepoint = savepoint;
             RestorePointer.load(pointerFile).recordSavepoint(current.jobId.toString(), savepoint);
@@ -242,7 +246,12 @@ public final class SyncJob implements AutoCloseable {
         String resumedFrom = restorePath != null ? restorePath : "fresh from " + from;
         Run started = new Run(client, resumedFrom);
         run = started;
-        RestorePointer.load(pointerFile).recordLaunch(started.jobId.toString(), restorePath);
+        try {
+            RestorePointer.load(pointerFile).recordLaunch(started.jobId.toString(), restorePath);
+        } catch (IOException e) {
+            LOG.warn("Sync job {} runs, but its restore pointer {} could not be written ({}); a later start may "
+                    + "resume from an older point", started.jobId, pointerFile, e.getMessage());
+        }
         // Async: the callback queries the cluster, which must not happen on one of Flink's own threads.
         cluster.jobResult(started.jobId).whenCompleteAsync((result, error) -> onJobEnded(started, result, error));
         LOG.info("Sync job {} submitted: {} -> {}/{} ({})", started.jobId, settings.topic(), settings.warehouse(),
@@ -307,7 +316,7 @@ public final class SyncJob implements AutoCloseable {
         FileStatus[] entries;
         try {
             entries = fs.listStatus(jobDir);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             return Optional.empty();
         }
         if (entries == null) {
@@ -318,7 +327,7 @@ public final class SyncJob implements AutoCloseable {
                 .filter(p -> p.getName().matches("chk-\\d+"))
                 .sorted((a, b) -> Long.compare(checkpointNumber(b), checkpointNumber(a)))
                 .map(Path::toString)
-                .filter(this::hasMetadata)
+                .filter(SyncJob::hasMetadata)
                 .findFirst();
     }
 
@@ -326,13 +335,13 @@ public final class SyncJob implements AutoCloseable {
         return Long.parseLong(path.getName().substring("chk-".length()));
     }
 
-    private boolean hasMetadata(String snapshotDir) {
+    /** Whether a savepoint or checkpoint is complete; an unreachable S3 fails the start rather than skip it. */
+    private static boolean hasMetadata(String snapshotDir) {
         try {
             Path metadata = new Path(snapshotDir, "_metadata");
             return metadata.getFileSystem().exists(metadata);
         } catch (IOException e) {
-            LOG.warn("Cannot check {} ({}); not restoring it", snapshotDir, e.getMessage());
-            return false;
+            throw new UncheckedIOException("cannot check " + snapshotDir, e);
         }
     }
 
@@ -355,7 +364,8 @@ public final class SyncJob implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
                 settings.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, settings.restartInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+                settings.restartInterval());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, settings.restartDelay());
         if (restorePath != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
@@ -370,7 +380,8 @@ public final class SyncJob implements AutoCloseable {
      * {@code ActionFactory.createAction(args)}, which logs every argument, secret key included.
      */
     private Action createAction(StartPosition from) {
-        List<String> args = new ArrayList<>(List.of("--warehouse", settings.warehouse(), "--database", settings.database()));
+        List<String> args = new ArrayList<>(
+                List.of("--warehouse", settings.warehouse(), "--database", settings.database()));
         if (!settings.partitionKeys().isEmpty()) {
             args.addAll(List.of("--partition_keys", String.join(",", settings.partitionKeys())));
         }
@@ -380,13 +391,14 @@ public final class SyncJob implements AutoCloseable {
         kafkaOptions(from).forEach((k, v) -> args.addAll(List.of("--kafka_conf", k + "=" + v)));
         catalogOptions().forEach((k, v) -> args.addAll(List.of("--catalog_conf", k + "=" + v)));
         settings.tableOptions().forEach((k, v) -> args.addAll(List.of("--table_conf", k + "=" + v)));
-        ActionFactory factory = FactoryUtil.discoverFactory(ActionFactory.class.getClassLoader(), ActionFactory.class, ACTION);
+        ActionFactory factory =
+                FactoryUtil.discoverFactory(ActionFactory.class.getClassLoader(), ActionFactory.class, ACTION);
         return factory.create(new MultipleParameterToolAdapter(args.toArray(String[]::new)))
                 .orElseThrow(() -> new IllegalStateException(ACTION + " created no action"));
     }
 
     private Map<String, String> kafkaOptions(StartPosition from) {
-        Map<String, String> options = new java.util.LinkedHashMap<>();
+        Map<String, String> options = new LinkedHashMap<>();
         options.put("properties.bootstrap.servers", settings.bootstrapServers());
         options.put("topic", settings.topic());
         options.put("properties.group.id", settings.consumerGroup());
@@ -408,7 +420,7 @@ public final class SyncJob implements AutoCloseable {
     /** Paimon's S3 file IO reads these from the catalog options; they are never written into a table. */
     private Map<String, String> catalogOptions() {
         S3Settings s3 = settings.s3();
-        Map<String, String> options = new java.util.LinkedHashMap<>();
+        Map<String, String> options = new LinkedHashMap<>();
         options.put("s3.endpoint", s3.endpoint());
         options.put("s3.access-key", s3.accessKey());
         options.put("s3.secret-key", s3.secretKey());

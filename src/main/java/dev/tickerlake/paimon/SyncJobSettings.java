@@ -144,27 +144,110 @@ public record SyncJobSettings(
         private Builder() {
         }
 
-        public Builder warehouse(String warehouse) { this.warehouse = warehouse; return this; }
-        public Builder s3(S3Settings s3) { this.s3 = s3; return this; }
-        public Builder bootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; return this; }
-        public Builder topic(String topic) { this.topic = topic; return this; }
-        public Builder consumerGroup(String consumerGroup) { this.consumerGroup = consumerGroup; return this; }
-        public Builder database(String database) { this.database = database; return this; }
-        public Builder partitionKeys(List<String> partitionKeys) { this.partitionKeys = partitionKeys; return this; }
-        public Builder tableOptions(Map<String, String> tableOptions) { this.tableOptions = new LinkedHashMap<>(tableOptions); return this; }
-        public Builder tableOption(String key, String value) { this.tableOptions.put(key, value); return this; }
-        public Builder typeMapping(List<String> typeMapping) { this.typeMapping = typeMapping; return this; }
-        public Builder checkpointInterval(Duration checkpointInterval) { this.checkpointInterval = checkpointInterval; return this; }
-        public Builder checkpointDir(String checkpointDir) { this.checkpointDir = checkpointDir; return this; }
-        public Builder savepointDir(String savepointDir) { this.savepointDir = savepointDir; return this; }
-        public Builder localDir(Path localDir) { this.localDir = localDir; return this; }
-        public Builder parallelism(int parallelism) { this.parallelism = parallelism; return this; }
-        public Builder restPort(Integer restPort) { this.restPort = restPort; return this; }
-        public Builder restartAttempts(int restartAttempts) { this.restartAttempts = restartAttempts; return this; }
-        public Builder restartInterval(Duration restartInterval) { this.restartInterval = restartInterval; return this; }
-        public Builder restartDelay(Duration restartDelay) { this.restartDelay = restartDelay; return this; }
-        public Builder savepointTimeout(Duration savepointTimeout) { this.savepointTimeout = savepointTimeout; return this; }
-        public Builder jobName(String jobName) { this.jobName = jobName; return this; }
+        public Builder warehouse(String warehouse) {
+            this.warehouse = warehouse;
+            return this;
+        }
+
+        public Builder s3(S3Settings s3) {
+            this.s3 = s3;
+            return this;
+        }
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder consumerGroup(String consumerGroup) {
+            this.consumerGroup = consumerGroup;
+            return this;
+        }
+
+        public Builder database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder partitionKeys(List<String> partitionKeys) {
+            this.partitionKeys = partitionKeys;
+            return this;
+        }
+
+        public Builder tableOptions(Map<String, String> tableOptions) {
+            this.tableOptions = new LinkedHashMap<>(tableOptions);
+            return this;
+        }
+
+        public Builder tableOption(String key, String value) {
+            this.tableOptions.put(key, value);
+            return this;
+        }
+
+        public Builder typeMapping(List<String> typeMapping) {
+            this.typeMapping = typeMapping;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+            return this;
+        }
+
+        public Builder checkpointDir(String checkpointDir) {
+            this.checkpointDir = checkpointDir;
+            return this;
+        }
+
+        public Builder savepointDir(String savepointDir) {
+            this.savepointDir = savepointDir;
+            return this;
+        }
+
+        public Builder localDir(Path localDir) {
+            this.localDir = localDir;
+            return this;
+        }
+
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public Builder restPort(Integer restPort) {
+            this.restPort = restPort;
+            return this;
+        }
+
+        public Builder restartAttempts(int restartAttempts) {
+            this.restartAttempts = restartAttempts;
+            return this;
+        }
+
+        public Builder restartInterval(Duration restartInterval) {
+            this.restartInterval = restartInterval;
+            return this;
+        }
+
+        public Builder restartDelay(Duration restartDelay) {
+            this.restartDelay = restartDelay;
+            return this;
+        }
+
+        public Builder savepointTimeout(Duration savepointTimeout) {
+            this.savepointTimeout = savepointTimeout;
+            return this;
+        }
+
+        public Builder jobName(String jobName) {
+            this.jobName = jobName;
+            return this;
+        }
 
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,

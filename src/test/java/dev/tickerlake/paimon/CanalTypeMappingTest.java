@@ -85,7 +85,8 @@ class CanalTypeMappingTest {
         assertThat(schema.primaryKeys()).containsExactly("market", "dt");
 
         List<DataField> fields = schema.fields();
-        GenericRow row = CdcRecordUtils.toGenericRow(record.toRichCdcRecord().toCdcRecord(), fields, false).orElseThrow();
+        GenericRow row = CdcRecordUtils.toGenericRow(record.toRichCdcRecord().toCdcRecord(), fields, false)
+                .orElseThrow();
         assertThat(row.getField(index(fields, "timestamp")))
                 .isEqualTo(Timestamp.fromEpochMillis(1714521600123L));
         assertThat(row.getField(index(fields, "price"))).isEqualTo(95000000.0d);

@@ -129,7 +129,8 @@ class SyncJobTablesIT extends SyncJobITSupport {
     @Test
     void aNewFieldBecomesAStringColumnWithoutRestartAndEarlierRowsReadNull() {
         String jobId = job.state().jobId();
-        List<CanalRow> before = List.of(ticker("KRW-SOL", DAY_1 + 10, DAY_1, 200.0), ticker("KRW-ADA", DAY_1 + 10, DAY_1, 0.5));
+        List<CanalRow> before = List.of(ticker("KRW-SOL", DAY_1 + 10, DAY_1, 200.0),
+                ticker("KRW-ADA", DAY_1 + 10, DAY_1, 0.5));
         send(topic, before, expected);
         Set<String> ours = Set.of("KRW-SOL", "KRW-ADA", "KRW-DOGE");
         awaitTableEquals(DB, "ticker", List.of("market", "dt"), expected,

@@ -34,7 +34,8 @@ class SyncJobThroughputIT extends SyncJobITSupport {
         SyncJobSettings.Builder builder = settings("bench");
         for (String option : System.getProperty("tickerlake.measure.table-options", "").split(";")) {
             if (option.contains("=")) {
-                builder.tableOption(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+                int eq = option.indexOf('=');
+                builder.tableOption(option.substring(0, eq), option.substring(eq + 1));
             }
         }
         SyncJobSettings settings = builder
@@ -88,6 +89,8 @@ class SyncJobThroughputIT extends SyncJobITSupport {
             return "RSS unknown";
         }
         return String.join(", ", Files.readAllLines(status).stream()
-                .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM")).map(l -> l.replaceAll("\\s+", " ")).toList());
+                .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM"))
+                .map(l -> l.replaceAll("\\s+", " "))
+                .toList());
     }
 }
