@@ -69,6 +69,11 @@ public final class RunningTickerlake implements AutoCloseable {
         return get("http://127.0.0.1:" + managementPort + path);
     }
 
+    /** The overall status ({@code UP}/{@code DOWN}) of a health endpoint, e.g. {@code /observe/health/ready}. */
+    public String healthStatus(String path) throws IOException, InterruptedException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(management(path).body()).path("status").asText();
+    }
+
     /** GET on the API server; returns status and body. */
     public HttpResponse<String> api(String path) throws IOException, InterruptedException {
         return get("http://127.0.0.1:" + apiPort + path);
