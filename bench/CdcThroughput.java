@@ -68,7 +68,11 @@ public class CdcThroughput {
         }
     }
 
+    /** Records on the topics so far; 0 while tickerlake has not created them yet. */
     private static long endOffsets(Admin admin, List<String> topics) throws Exception {
+        if (!admin.listTopics().names().get().containsAll(topics)) {
+            return 0;
+        }
         Map<TopicPartition, OffsetSpec> request = admin.describeTopics(topics).allTopicNames().get().values().stream()
                 .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
                 .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
