@@ -166,6 +166,74 @@ class PipelineToPaimonIT {
         }
         var malformed = app.api("POST", "/api/tables/upbit/ticker/tags", "{not json", "admin:admin");
         assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+        assertNoGeneratedBadRequestIsA5xx(app);
+        assertStopRollbackStartKeepsEverySnapshotReadable(app, latest);
+    }
+
+    /** A few hundred generated bad requests: bad names, ids, limits, traversal, bodies, methods; none is a 5xx. */
+    private static void assertNoGeneratedBadRequestIsA5xx(RunningTickerlake app) throws Exception {
+        List<String> names = List.of("UPBIT", "up-bit", "..", "%2e%2e", "a%2Fb", "x".repeat(65), "$", "t%00", "%20", "ticker;");
+        List<String> params = List.of("snapshot=-1", "snapshot=abc", "snapshot=99999999999999999999", "limit=0",
+                "limit=-5", "limit=1e9", "limit=99999999", "timestamp=notatime", "timestamp=-1", "tag=..", "tag=A",
+                "where=", "where=:", "where=market", "where=nope:1", "where=timestamp:notatime", "where=price:abc",
+                "before=-1", "from=a&to=b", "from=1&to=-1", "from=..&to=1");
+        java.util.Random random = new java.util.Random(11);
+        int checked = 0;
+        for (int i = 0; i < 300; i++) {
+            String db = random.nextInt(3) == 0 ? names.get(random.nextInt(names.size())) : "upbit";
+            String table = db.equals("upbit") ? names.get(random.nextInt(names.size())) : "ticker";
+            String path = switch (random.nextInt(5)) {
+                case 0 -> "/api/tables/" + db + "/" + table;
+                case 1 -> "/api/tables/upbit/ticker/rows?" + params.get(random.nextInt(params.size()));
+                case 2 -> "/api/tables/upbit/ticker/diff?" + params.get(random.nextInt(params.size()));
+                case 3 -> "/api/tables/upbit/ticker/snapshots?" + params.get(random.nextInt(params.size()));
+                default -> "/api/tables/" + db + "/" + table + "/rows";
+            };
+            String method = List.of("GET", "GET", "POST", "DELETE", "PUT").get(random.nextInt(5));
+            String body = List.of("{", "[]", "{\"name\":\"..\"}", "{\"snapshot\":-3}", "\"x\"", "{\"tag\":\"A B\"}")
+                    .get(random.nextInt(6));
+            var response = method.equals("GET") ? app.api(path)
+                    : app.api(method, path.replace("/rows", "/tags").replace("/diff", "/rollback"), body, "admin:admin");
+            assertThat(response.statusCode()).as(method + " " + path + " -> " + response.body()).isLessThan(500);
+            checked++;
+        }
+        assertThat(checked).isEqualTo(300);
+    }
+
+    /** Stop (savepoint), roll back to a tag, start: the job runs again, new data lands on top, every snapshot reads. */
+    private static void assertStopRollbackStartKeepsEverySnapshotReadable(RunningTickerlake app, long target)
+            throws Exception {
+        assertThat(app.api("POST", "/api/tables/upbit/ticker/tags", "{\"name\":\"back_here\",\"snapshot\":"
+                + target + "}", "admin:admin").statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(app.api("POST", "/api/sync/stop", null, "admin:admin").body()).path("state").asText())
+                .isEqualTo("STOPPED");
+        JsonNode dryRun = JSON.readTree(app.api("POST", "/api/tables/upbit/ticker/rollback",
+                "{\"tag\":\"back_here\",\"dryRun\":true}", "admin:admin").body());
+        var rollback = app.api("POST", "/api/tables/upbit/ticker/rollback", "{\"tag\":\"back_here\"}", "admin:admin");
+        assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+        JsonNode done = JSON.readTree(rollback.body());
+        assertThat(done.path("done").asBoolean()).isTrue();
+        assertThat(done.path("removesSnapshots")).isEqualTo(dryRun.path("removesSnapshots"));
+        assertThat(JSON.readTree(app.api("POST", "/api/sync/start", null, "admin:admin").body()).path("state").asText())
+                .isEqualTo("RUNNING");
+
+        // New frames after the restart land on top of the rolled-back table.
+        SyntheticFrames more = new SyntheticFrames(List.of("KRW-NEWCOIN"), 99L);
+        var kafka = new dev.tickerlake.testing.KafkaTestClient(app.property("tickerlake.kafka.bootstrap-servers"));
+        long now = Instant.parse("2024-05-02T01:00:00Z").toEpochMilli();
+        for (int i = 0; i < 40; i++) {
+            SyntheticFrames.Frame frame = more.next(now + i * 100L);
+            kafka.send("upbit-" + frame.type(), frame.market(), frame.json());
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(app.api("/api/tables/upbit/ticker/rows?where=market:KRW-NEWCOIN").body()).contains("KRW-NEWCOIN"));
+
+        JsonNode snapshots = JSON.readTree(app.api("/api/tables/upbit/ticker/snapshots?limit=1000").body()).path("snapshots");
+        assertThat(snapshots.size()).isGreaterThan(1);
+        for (JsonNode snapshot : snapshots) {
+            var read = app.api("/api/tables/upbit/ticker/rows?limit=10000&snapshot=" + snapshot.path("id").asLong());
+            assertThat(read.statusCode()).as("snapshot " + snapshot + " -> " + read.body()).isEqualTo(200);
+        }
     }
 
     private static String day(long epochMillis) {
