@@ -2,30 +2,19 @@ package dev.tickerlake.paimon;
 
 import java.util.Map;
 
+import dev.tickerlake.health.OverallHealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * The sync job in overall health: DOWN with its cause when the job FAILED. Neither readiness nor liveness, so the admin
- * API stays reachable to fix it and the process is not restarted over it.
+ * The sync job in overall health: DOWN with its cause when the job FAILED (the admin API stays reachable to fix it).
  */
-public final class SyncJobHealth extends AbstractHealthCheck {
+public final class SyncJobHealth extends OverallHealthCheck {
 
     private final SyncJob job;
 
     public SyncJobHealth(SyncJob job) {
-        super("tickerlake", "paimon-sync");
+        super("paimon-sync");
         this.job = job;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import dev.tickerlake.health.OverallHealthCheck;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * keeps its order; a slow Kafka slows the source down instead of filling memory. Also the feed's health: DOWN when the
  * exchange is unreachable (overall health only: readiness must stay UP so the admin API keeps serving).
  */
-public final class Feed extends AbstractHealthCheck implements AutoCloseable {
+public final class Feed extends OverallHealthCheck implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
 
@@ -31,7 +31,7 @@ public final class Feed extends AbstractHealthCheck implements AutoCloseable {
     private AsyncProducer producer;
 
     public Feed(CamelContext context, String target, int maxInFlight) {
-        super("tickerlake", "feed");
+        super("feed");
         this.context = context;
         this.target = target;
         this.maxInFlight = maxInFlight;
@@ -68,17 +68,6 @@ public final class Feed extends AbstractHealthCheck implements AutoCloseable {
     public SourceStats stats() {
         FrameSource running = source;
         return running == null ? null : running.stats();
-    }
-
-    /** Counts in overall health only: a DOWN exchange must not restart tickerlake nor take the admin API away. */
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
