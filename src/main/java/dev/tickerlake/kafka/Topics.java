@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,9 @@ public final class Topics {
 
     /** Creates the missing topics; throws while Kafka is unreachable so the calling route retries. */
     public void ensure() throws Exception {
+        if (ready) {
+            return;
+        }
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
@@ -73,9 +77,19 @@ public final class Topics {
     private void awaitLeaders(Admin admin) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         while (true) {
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-            boolean led = topics.values().stream()
-                    .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean led;
+            try {
+                Map<String, TopicDescription> topics =
+                        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                led = topics.values().stream().allMatch(
+                        t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // A topic created a moment ago may not be in the metadata yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                led = false;
+            }
             if (led) {
                 return;
             }
