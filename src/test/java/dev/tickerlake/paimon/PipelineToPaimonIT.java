@@ -77,38 +77,35 @@ class PipelineToPaimonIT {
 
     private static void assertLanded(RunningTickerlake app, PaimonTestTables tables, Map<String, JsonNode> latestTicker,
                                      Map<String, JsonNode> latestBook, Set<String> trades) throws Exception {
-        {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertThat(tables.table("upbit", "trade")).isPresent();
+            assertThat(tables.table("upbit", "ticker")).isPresent();
+            assertThat(tables.table("upbit", "orderbook")).isPresent();
+            assertThat(tables.rows("upbit", "trade")).hasSize(trades.size());
+            assertThat(tables.rows("upbit", "ticker")).hasSize(latestTicker.size());
+            assertThat(tables.rows("upbit", "orderbook")).hasSize(latestBook.size());
+        });
 
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-                assertThat(tables.table("upbit", "trade")).isPresent();
-                assertThat(tables.table("upbit", "ticker")).isPresent();
-                assertThat(tables.table("upbit", "orderbook")).isPresent();
-                assertThat(tables.rows("upbit", "trade")).hasSize(trades.size());
-                assertThat(tables.rows("upbit", "ticker")).hasSize(latestTicker.size());
-                assertThat(tables.rows("upbit", "orderbook")).hasSize(latestBook.size());
-            });
+        assertThat(tables.columnTypes("upbit", "ticker"))
+                .containsEntry("market", "STRING NOT NULL")
+                .containsEntry("price", "DOUBLE")
+                .containsEntry("timestamp", "TIMESTAMP(3)")
+                .containsEntry("is_trading_suspended", "BOOLEAN");
+        assertThat(tables.require("upbit", "trade").primaryKeys()).containsExactly("market", "sequential_id", "dt");
+        assertThat(tables.require("upbit", "ticker").partitionKeys()).containsExactly("dt");
 
-            assertThat(tables.columnTypes("upbit", "ticker"))
-                    .containsEntry("market", "STRING NOT NULL")
-                    .containsEntry("price", "DOUBLE")
-                    .containsEntry("timestamp", "TIMESTAMP(3)")
-                    .containsEntry("is_trading_suspended", "BOOLEAN");
-            assertThat(tables.require("upbit", "trade").primaryKeys()).containsExactly("market", "sequential_id", "dt");
-            assertThat(tables.require("upbit", "ticker").partitionKeys()).containsExactly("dt");
-
-            List<Map<String, Object>> tickers = tables.rows("upbit", "ticker");
-            for (Map<String, Object> row : tickers) {
-                JsonNode frame = latestTicker.get(row.get("market") + "|" + row.get("dt"));
-                assertThat(frame).as("a ticker row the frames imply: %s", row).isNotNull();
-                assertThat((Double) row.get("price")).isEqualTo(frame.get("trade_price").asDouble());
-                assertThat((Double) row.get("change_rate")).isEqualTo(frame.get("signed_change_rate").asDouble());
-            }
-            Set<String> tradeKeys = new HashSet<>();
-            tables.rows("upbit", "trade").forEach(row ->
-                    tradeKeys.add(row.get("market") + "|" + row.get("sequential_id") + "|" + row.get("dt")));
-            assertThat(tradeKeys).isEqualTo(trades);
-            assertThat(app.management("/observe/health").body()).contains("paimon-sync");
+        List<Map<String, Object>> tickers = tables.rows("upbit", "ticker");
+        for (Map<String, Object> row : tickers) {
+            JsonNode frame = latestTicker.get(row.get("market") + "|" + row.get("dt"));
+            assertThat(frame).as("a ticker row the frames imply: %s", row).isNotNull();
+            assertThat((Double) row.get("price")).isEqualTo(frame.get("trade_price").asDouble());
+            assertThat((Double) row.get("change_rate")).isEqualTo(frame.get("signed_change_rate").asDouble());
         }
+        Set<String> tradeKeys = new HashSet<>();
+        tables.rows("upbit", "trade").forEach(row ->
+                tradeKeys.add(row.get("market") + "|" + row.get("sequential_id") + "|" + row.get("dt")));
+        assertThat(tradeKeys).isEqualTo(trades);
+        assertThat(app.management("/observe/health").body()).contains("paimon-sync");
     }
 
     /** The admin API over real HTTP on the tables the pipeline wrote. */
