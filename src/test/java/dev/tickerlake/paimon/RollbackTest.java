@@ -1,10 +1,8 @@
 package dev.tickerlake.paimon;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tickerlake.admin.Responses;
 import dev.tickerlake.admin.Responses.Rollback;
@@ -12,11 +10,8 @@ import dev.tickerlake.admin.Responses.TagInfo;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.schema.SchemaChange;
 import org.apache.paimon.table.FileStoreTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.tickerlake.paimon.TableReadsTest.assertStatus;
 import static dev.tickerlake.paimon.UpbitTables.DATABASE;
@@ -25,35 +20,11 @@ import static dev.tickerlake.paimon.UpbitTables.ticker;
 import static org.apache.paimon.types.RowKind.INSERT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RollbackTest {
+class RollbackTest extends TickerHistoryFixture {
 
-    private static final AtomicInteger TABLES = new AtomicInteger();
-
-    @TempDir
-    static Path warehouse;
-    static UpbitTables tables;
-    static TimeTravelService service;
-    String table;
-    long[] ids;
-
-    @BeforeAll
-    static void open() throws Exception {
-        tables = new UpbitTables(UpbitTables.localOptions(warehouse));
-        service = new TimeTravelService(UpbitTables.localOptions(warehouse));
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        service.close();
-        tables.close();
-    }
-
-    /** Five commits and tags on snapshots 2, 4 and (twice) 5. */
+    /** Tags on snapshots 2, 4 and (twice) 5 of the five commits. */
     @BeforeEach
-    void writeHistory() throws Exception {
-        table = "ticker_" + TABLES.incrementAndGet();
-        tables.createTicker(table, Map.of());
-        ids = TickerHistory.write(tables, table);
+    void tagHistory() {
         service.createTag(DATABASE, table, "second", Long.toString(ids[1]));
         service.createTag(DATABASE, table, "fourth", Long.toString(ids[3]));
         service.createTag(DATABASE, table, "fifth", Long.toString(ids[4]));

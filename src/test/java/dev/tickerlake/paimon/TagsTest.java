@@ -1,9 +1,7 @@
 package dev.tickerlake.paimon;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tickerlake.admin.Responses;
 import dev.tickerlake.admin.Responses.Change;
@@ -12,11 +10,7 @@ import dev.tickerlake.admin.Responses.TagInfo;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.schema.SchemaChange;
 import org.apache.paimon.table.FileStoreTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.tickerlake.paimon.TableReadsTest.assertStatus;
 import static dev.tickerlake.paimon.UpbitTables.DATABASE;
@@ -26,35 +20,7 @@ import static org.apache.paimon.types.RowKind.INSERT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-class TagsTest {
-
-    private static final AtomicInteger TABLES = new AtomicInteger();
-
-    @TempDir
-    static Path warehouse;
-    static UpbitTables tables;
-    static TimeTravelService service;
-    String table;
-    long[] ids;
-
-    @BeforeAll
-    static void open() throws Exception {
-        tables = new UpbitTables(UpbitTables.localOptions(warehouse));
-        service = new TimeTravelService(UpbitTables.localOptions(warehouse));
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        service.close();
-        tables.close();
-    }
-
-    @BeforeEach
-    void writeHistory() throws Exception {
-        table = "ticker_" + TABLES.incrementAndGet();
-        tables.createTicker(table, Map.of());
-        ids = TickerHistory.write(tables, table);
-    }
+class TagsTest extends TickerHistoryFixture {
 
     @Test
     void createsListsAndDeletesTags() throws Exception {
