@@ -10,15 +10,19 @@ import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.admin.AdminAuth;
 import dev.tickerlake.admin.SyncControl;
+import dev.tickerlake.cdc.CdcCounters;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
 import dev.tickerlake.kafka.Topics;
+import dev.tickerlake.paimon.ManagedSyncJob;
 import dev.tickerlake.paimon.S3Settings;
 import dev.tickerlake.paimon.SyncJob;
 import dev.tickerlake.paimon.SyncJobHealth;
 import dev.tickerlake.paimon.SyncJobSettings;
+import dev.tickerlake.paimon.TableMonitor;
 import dev.tickerlake.paimon.TimeTravelService;
 import dev.tickerlake.upbit.Feed;
+import dev.tickerlake.upbit.ManagedFeed;
 import dev.tickerlake.upbit.FrameSources;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -97,18 +101,6 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("topics", topics);
         Feed feed = new Feed(context, "direct:upbit-frame", 1000);
         context.getRegistry().bind("feed", feed);
-        // The feed stops first, while the routes it sends to still run.
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStoppingEvent;
-            }
-
-            @Override
-            public void notify(CamelEvent event) throws Exception {
-                feed.close();
-            }
-        });
 
         SyncJob syncJob = new SyncJob(syncJobSettings(props, dataDir));
         context.getRegistry().bind("syncJob", syncJob);
@@ -121,7 +113,37 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                 property(props, S3_SECRET_KEY, ""));
         context.getRegistry().bind("timeTravel", timeTravel);
         context.addService(new Closing(timeTravel), true, true);
-        context.getRegistry().bind("syncControl", new SyncControl(syncJob, timeTravel));
+
+        Monitoring monitoring = new Monitoring(context);
+        TableMonitor tableMonitor = new TableMonitor(timeTravel, property(props, "tickerlake.paimon.database", "upbit"),
+                table -> monitoring.manage(table, "Table", table.name()));
+        context.getRegistry().bind("tableMonitor", tableMonitor);
+        context.getRegistry().bind("syncControl", new SyncControl(syncJob, timeTravel, tableMonitor));
+        ManagedFeed managedFeed = new ManagedFeed(feed, property(props, "tickerlake.source", "upbit"));
+        ManagedSyncJob managedSyncJob = new ManagedSyncJob(syncJob);
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStartedEvent
+                        || event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    // After start: the management agent and the metrics registry run, the routes' beans exist.
+                    monitoring.manage(managedSyncJob, "SyncJob", "paimon-sync");
+                    monitoring.manage(managedFeed, "Source", managedFeed.kind());
+                    CdcCounters cdc = context.getRegistry().lookupByNameAndType("cdcCounters", CdcCounters.class);
+                    if (cdc != null) {
+                        monitoring.manage(cdc, "Cdc", "ticker-cdc");
+                    }
+                } else {
+                    // The feed stops first, while the routes it sends to still run.
+                    feed.close();
+                }
+            }
+        });
         context.getRegistry().bind("adminAuth", new AdminAuth(property(props, "tickerlake.admin.users", ""),
                 property(props, "tickerlake.admin.users-file", ""), embeddedS3 != null && embeddedKafka != null));
 

@@ -1,6 +1,5 @@
 package dev.tickerlake.admin;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +8,8 @@ import dev.tickerlake.admin.Responses.Rollback;
 import dev.tickerlake.admin.Responses.TableSummary;
 import dev.tickerlake.paimon.SyncJob;
 import dev.tickerlake.paimon.SyncJobState;
+import dev.tickerlake.paimon.TableFreshness;
+import dev.tickerlake.paimon.TableMonitor;
 import dev.tickerlake.paimon.TimeTravelService;
 
 /**
@@ -20,13 +21,16 @@ public final class SyncControl {
 
     private final SyncJob job;
     private final TimeTravelService tables;
+    private final TableMonitor monitor;
 
-    public SyncControl(SyncJob job, TimeTravelService tables) {
+    public SyncControl(SyncJob job, TimeTravelService tables, TableMonitor monitor) {
         this.job = job;
         this.tables = tables;
+        this.monitor = monitor;
     }
 
-    /** {@code {"state","jobId","startedAt","lastCheckpoint","tables":{name:{"snapshot","commitTime","freshnessMillis"}}}}. */
+    /** {@code {"state","jobId","startedAt","lastCheckpoint","tables":{name:{"snapshot","commitTime","freshnessMillis"}}}};
+     * freshnessMillis is the last data commit's time minus the newest exchange timestamp it committed. */
     public Map<String, Object> status() {
         SyncJobState state = job.state();
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -39,14 +43,16 @@ public final class SyncControl {
             answer.put("failureCause", state.failureCause());
         }
         Map<String, Object> byTable = new LinkedHashMap<>();
-        long now = Instant.now().toEpochMilli();
+        Map<String, TableFreshness> freshness = monitor.latest();
         for (TableSummary table : tables.tables().tables()) {
+            String name = table.database() + "." + table.table();
             Map<String, Object> latest = new LinkedHashMap<>();
             latest.put("snapshot", table.latestSnapshot() == null ? null : table.latestSnapshot().id());
             latest.put("commitTime", table.latestSnapshot() == null ? null : table.latestSnapshot().commitTime());
-            latest.put("freshnessMillis",
-                    table.latestSnapshot() == null ? null : now - table.latestSnapshot().commitTimeMillis());
-            byTable.put(table.database() + "." + table.table(), latest);
+            // Exchange to readable row, from the monitor's last look (null until it has seen a data commit).
+            TableFreshness known = freshness.get(name);
+            latest.put("freshnessMillis", known == null ? null : known.freshnessMillis());
+            byTable.put(name, latest);
         }
         answer.put("tables", byTable);
         return answer;

@@ -2,8 +2,18 @@ package dev.tickerlake.cdc;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts what the CDC route produced: envelopes on {@code upbit-cdc} and dead letters on {@code upbit-dlq}. */
-public final class CdcCounters {
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+
+/**
+ * Counts what the CDC route produced: envelopes on {@code upbit-cdc} and dead letters on {@code upbit-dlq}. Shown in
+ * JMX as {@code dev.tickerlake:type=Cdc,name=ticker-cdc} and in {@code /observe/metrics}.
+ */
+@ManagedResource(description = "The CDC route: envelopes written to upbit-cdc, dead letters written to upbit-dlq")
+public final class CdcCounters implements MeterBinder {
 
     private final LongAdder envelopes = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
@@ -16,11 +26,21 @@ public final class CdcCounters {
         deadLetters.increment();
     }
 
-    public long envelopes() {
+    @ManagedAttribute(description = "Envelopes written to upbit-cdc since the start")
+    public long getEnvelopesOut() {
         return envelopes.sum();
     }
 
-    public long deadLetters() {
+    @ManagedAttribute(description = "Frames rejected to upbit-dlq since the start")
+    public long getDeadLetters() {
         return deadLetters.sum();
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("tickerlake.cdc.envelopes", this, CdcCounters::getEnvelopesOut)
+                .description("Envelopes the CDC route wrote to upbit-cdc").register(registry);
+        FunctionCounter.builder("tickerlake.cdc.dead.letters", this, CdcCounters::getDeadLetters)
+                .description("Frames the CDC route rejected to upbit-dlq").register(registry);
     }
 }

@@ -44,6 +44,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         Files.createDirectories(logDir);
         int controllerPort = freePort();
+        while (controllerPort == port) {
+            // The broker's port is not bound yet, so the OS may offer it again.
+            controllerPort = freePort();
+        }
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");

@@ -31,6 +31,7 @@ import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -153,6 +154,27 @@ public final class LocalFlinkCluster implements AutoCloseable {
             return Optional.empty();
         } catch (Exception e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * How often the job was restarted after a failure: every restart of a task runs a new execution attempt, so the
+     * highest attempt number of any task counts the restarts (Flink keeps no such counter outside its metrics).
+     */
+    public int restarts(JobID jobId) {
+        try {
+            AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
+                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            int restarts = 0;
+            for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
+                restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+            }
+            return restarts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            return 0;
         }
     }
 

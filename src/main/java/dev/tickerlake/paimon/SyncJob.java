@@ -199,10 +199,13 @@ public final class SyncJob implements AutoCloseable {
                         new Checkpoint(stats.getCheckpointId(), Instant.ofEpochMilli(stats.getLatestAckTimestamp())));
             }
             flinkStatus = cluster.status(current.jobId).map(Enum::name).orElse(null);
+            if (current.status == Status.RUNNING) {
+                current.restarts = cluster.restarts(current.jobId);
+            }
         }
         return new SyncJobState(current.status, current.jobId == null ? null : current.jobId.toString(), flinkStatus,
                 current.startedAt, current.resumedFrom, current.lastCheckpoint, current.savepoint,
-                current.failureCause);
+                current.failureCause, current.restarts);
     }
 
     public boolean isRunning() {
@@ -466,6 +469,7 @@ public final class SyncJob implements AutoCloseable {
         volatile Checkpoint lastCheckpoint;
         volatile String savepoint;
         volatile String failureCause;
+        volatile int restarts;
 
         Run(JobClient client, String resumedFrom) {
             this.client = client;

@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param lastCheckpoint the job's last completed checkpoint, or {@code null}
  * @param lastSavepoint  the savepoint the job stopped with, or {@code null}
  * @param failureCause   why the job failed (root cause first), or {@code null}
+ * @param restarts       restarts of the current or last job after failures (0 when it never failed)
  */
 public record SyncJobState(
         Status status,
@@ -22,7 +23,8 @@ public record SyncJobState(
         String resumedFrom,
         Checkpoint lastCheckpoint,
         String lastSavepoint,
-        String failureCause) {
+        String failureCause,
+        int restarts) {
 
     public enum Status { CREATED, RUNNING, FAILED, STOPPED }
 
@@ -31,7 +33,7 @@ public record SyncJobState(
     }
 
     static SyncJobState created() {
-        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null);
+        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, 0);
     }
 
     public boolean isRunning() {

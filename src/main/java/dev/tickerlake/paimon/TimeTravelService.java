@@ -136,6 +136,31 @@ public class TimeTravelService implements AutoCloseable {
         return new TableList(tables);
     }
 
+    /**
+     * How current each table of {@code database} is (an unknown database has none yet). {@code previous} holds the
+     * last answers by table name, so a data snapshot already inspected is not read again.
+     */
+    public List<TableFreshness> freshness(String database, Map<String, TableFreshness> previous) {
+        List<String> names;
+        try {
+            names = new ArrayList<>(catalog().listTables(database));
+        } catch (Catalog.DatabaseNotExistException notYetCreated) {
+            return List.of();
+        }
+        names.sort(null);
+        List<TableFreshness> answers = new ArrayList<>();
+        for (String name : names) {
+            try {
+                if (catalog().getTable(Identifier.create(database, name)) instanceof FileStoreTable table) {
+                    answers.add(TableFreshness.of(database, name, table, previous.get(name)));
+                }
+            } catch (Catalog.TableNotExistException droppedMeanwhile) {
+                // gone between the listing and the read
+            }
+        }
+        return answers;
+    }
+
     /** {@code GET /api/tables/{db}/{table}}: columns, keys, options (without credentials), latest snapshot. */
     public TableDescription describe(String database, String table) {
         FileStoreTable paimonTable = table(database, table);

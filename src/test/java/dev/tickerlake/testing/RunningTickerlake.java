@@ -69,6 +69,16 @@ public final class RunningTickerlake implements AutoCloseable {
         return get("http://127.0.0.1:" + managementPort + path);
     }
 
+    /** Any request on the management server, with extra headers (e.g. Authorization, Origin). */
+    public HttpResponse<String> management(String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The overall status ({@code UP}/{@code DOWN}) of a health endpoint, e.g. {@code /observe/health/ready}. */
     public String healthStatus(String path) throws IOException, InterruptedException {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(management(path).body()).path("status").asText();
