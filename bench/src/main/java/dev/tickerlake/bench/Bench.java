@@ -1,0 +1,282 @@
+package dev.tickerlake.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The benchmark harness: measures the figures of bench/README.md one after another, printing progress, then prints one
+ * table and writes it with every run's values to {@code bench/results/<date>-<machine>.json}.
+ * Run: {@code mvn -B -Pbench verify} (default run) or {@code mvn -B -Pbench verify -Dbench.args=quick}.
+ */
+public final class Bench {
+
+    private final BenchOptions options;
+    private final Map<String, Figure> figures = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    private Bench(BenchOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = new BenchOptions(args);
+        Files.createDirectories(options.workDir());
+        Progress.say("tickerlake bench (%s run): %s", options.quick() ? "quick" : "default", options.all());
+        Progress.say("log of the servers, Flink and tickerlake: target/bench/bench.log");
+        Bench bench = new Bench(options);
+        int status = bench.runAll();
+        System.exit(status);
+    }
+
+    private int runAll() throws Exception {
+        OffsetDateTime started = OffsetDateTime.now();
+        define();
+        if (options.figure("7")) {
+            attempt("7", this::footprint);
+        }
+        if (options.figure("4")) {
+            attempt("4", this::cdcAlone);
+        }
+        if (options.figure("1")) {
+            attempt("1", this::throughput);
+        }
+        if (options.figure("8")) {
+            attempt("8", this::scale);
+        }
+        if (options.figure("5")) {
+            attempt("5", this::freshness);
+        }
+        if (options.figure("6")) {
+            attempt("6", this::timeTravel);
+        }
+        double seconds = Progress.elapsedSeconds();
+        Report report = new Report(options, figures.values(), started, seconds, failures);
+        System.out.println();
+        System.out.println(report.table());
+        Path file = report.write();
+        Progress.say("results written to %s (%.1f min in all)", file, seconds / 60);
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private interface Measurement {
+        void run() throws Exception;
+    }
+
+    private void attempt(String figure, Measurement measurement) {
+        try {
+            measurement.run();
+        } catch (Exception | AssertionError e) {
+            String message = "figure " + figure + " failed: " + e;
+            failures.add(message);
+            Progress.say("%s", message);
+            e.printStackTrace(System.out);
+        }
+    }
+
+    private Figure figure(String id) {
+        return figures.get(id);
+    }
+
+    private void define() {
+        int markets = options.markets();
+        add("e2e", "1. end to end: raw topics → CDC route → upbit-cdc → Paimon, " + markets + " markets", "frames/s");
+        add("baseline.stock", "2. Paimon kafka_sync_database alone, stock table options", "rows/s");
+        add("baseline.tickerlake", "2. Paimon kafka_sync_database alone, tickerlake's table options", "rows/s");
+        add("ratio.e2e/stock", "2. tickerlake ÷ Paimon alone (stock options)", "x");
+        add("ratio.e2e/tickerlake", "2. tickerlake ÷ Paimon alone (tickerlake's options)", "x");
+        add("limit", "3. plain KafkaConsumer reading upbit-cdc", "rows/s");
+        add("ratio.stock/limit", "3. Paimon alone (stock) ÷ limit", "x");
+        add("ratio.tickerlake-options/limit", "3. Paimon alone (tickerlake's options) ÷ limit", "x");
+        add("ratio.e2e/limit", "3. tickerlake end to end ÷ limit", "x");
+        add("cdc.jmh.map", "4. CdcMapper.map, validate + envelope (JMH, 1 thread)", "frames/s");
+        add("cdc.jmh.parse", "4. FrameParser.parse alone (JMH, 1 thread)", "frames/s");
+        add("cdc.route", "4. CDC route, Kafka → Camel → Kafka", "frames/s");
+        for (Duration interval : options.freshnessIntervals()) {
+            String s = interval.toMillis() % 1000 == 0 ? interval.toSeconds() + " s" : interval.toMillis() + " ms";
+            for (String p : List.of("p50", "p95", "p99", "max")) {
+                add("freshness." + interval.toMillis() + "." + p, "5. freshness " + p + ", checkpoints every " + s, "ms");
+            }
+        }
+        for (String op : List.of("rows", "diff")) {
+            String what = op.equals("rows") ? "rows of one market at an old snapshot (by timestamp)"
+                    : "diff between two snapshots";
+            add("tt." + op + ".p50", "6. time travel p50: " + what, "ms");
+            add("tt." + op + ".p99", "6. time travel p99: " + what, "ms");
+        }
+        add("footprint.ready", "7. java -jar → readiness UP", "s");
+        add("footprint.rss", "7. RSS after warm-up", "MB");
+        add("footprint.heap", "7. heap used after warm-up", "MB");
+        add("footprint.stop", "7. SIGTERM → exit", "s");
+        List<Integer> scale = new ArrayList<>(options.scaleMarkets());
+        if (!scale.contains(markets)) {
+            scale.add(markets);
+        }
+        scale.sort(null);
+        for (int m : scale) {
+            add("scale." + m, "8. end to end at " + m + " markets", "frames/s");
+        }
+    }
+
+    private void add(String id, String title, String unit) {
+        figures.put(id, new Figure(id, title, unit));
+    }
+
+    // ---- 1–3: end to end, Paimon alone, the plain consumer -------------------------------------------------------
+
+    private void throughput() throws Exception {
+        Pipeline pipeline = new Pipeline(options);
+        for (int run = 1; run <= options.runs(); run++) {
+            Progress.say("== figures 1–3, run %d/%d: %,d frames", run, options.runs(), options.frames());
+            Pipeline.Run r = pipeline.run("throughput-" + run, options.frames(), options.markets(), true);
+            figure("e2e").add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
+            figure("scale." + options.markets()).add(r.endToEnd());
+            figure("baseline.stock").add(r.stock());
+            figure("baseline.tickerlake").add(r.tickerlakeOptions());
+            figure("ratio.e2e/stock").add(r.endToEnd() / r.stock());
+            figure("ratio.e2e/tickerlake").add(r.endToEnd() / r.tickerlakeOptions());
+            figure("limit").add(r.limitRows()).detail("run" + run + ".recordsPerSecond", r.limitRecords());
+            figure("ratio.stock/limit").add(r.stock() / r.limitRows());
+            figure("ratio.tickerlake-options/limit").add(r.tickerlakeOptions() / r.limitRows());
+            figure("ratio.e2e/limit").add(r.endToEnd() / r.limitRows());
+        }
+        figure("baseline.stock").detail("tableOptions", Map.of());
+        figure("baseline.tickerlake").detail("tableOptions", Config.tableOptions());
+    }
+
+    // ---- 8: scale ---------------------------------------------------------------------------------------------------
+
+    private void scale() throws Exception {
+        Pipeline pipeline = new Pipeline(options);
+        for (int markets : options.scaleMarkets()) {
+            if (markets == options.markets() && options.figure("1")) {
+                continue;
+            }
+            for (int run = 1; run <= options.scaleRuns(); run++) {
+                Progress.say("== figure 8, %d markets, run %d/%d", markets, run, options.scaleRuns());
+                Pipeline.Run r = pipeline.run("scale-" + markets + "-" + run, options.frames(), markets, false);
+                figure("scale." + markets).add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
+            }
+        }
+    }
+
+    // ---- 4: the CDC route alone -------------------------------------------------------------------------------------
+
+    private void cdcAlone() throws Exception {
+        Progress.say("== figure 4: JMH, CdcMapperBenchmark (1 fork, %d × 2 s measured)", options.jmhIterations());
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(CdcMapperBenchmark.class.getName() + "\\.")
+                .forks(1)
+                .jvmArgs("-Xmx1g")
+                .warmupIterations(options.quick() ? 1 : 2)
+                .warmupTime(TimeValue.seconds(2))
+                .measurementIterations(options.jmhIterations())
+                .measurementTime(TimeValue.seconds(2))
+                .verbosity(VerboseMode.SILENT)
+                .build()).run();
+        for (RunResult result : results) {
+            String method = result.getParams().getBenchmark();
+            Figure figure = figure(method.endsWith(".map") ? "cdc.jmh.map" : "cdc.jmh.parse");
+            for (BenchmarkResult benchmark : result.getBenchmarkResults()) {
+                for (IterationResult iteration : benchmark.getIterationResults()) {
+                    figure.add(iteration.getPrimaryResult().getScore());
+                }
+            }
+            figure.detail("jmhScore", result.getPrimaryResult().getScore())
+                    .detail("jmhScoreError", result.getPrimaryResult().getScoreError())
+                    .note("runs = JMH measurement iterations");
+            Progress.say("JMH %s: %,.0f frames/s", method.substring(method.lastIndexOf('.') + 1),
+                    result.getPrimaryResult().getScore());
+        }
+        CdcRoute route = new CdcRoute(options);
+        for (int run = 1; run <= options.runs(); run++) {
+            Progress.say("== figure 4: CDC route alone, run %d/%d, %,d frames", run, options.runs(), options.cdcFrames());
+            CdcRoute.Run r = route.run("cdc-route-" + run, options.cdcFrames(), options.markets());
+            figure("cdc.route").add(r.framesPerSecond()).detail("run" + run, Map.of("envelopes", r.envelopes(),
+                    "deadLetters", r.deadLetters(), "confirmedByCommittedOffsets", r.confirmed()));
+        }
+    }
+
+    // ---- 5: freshness -----------------------------------------------------------------------------------------------
+
+    private void freshness() throws Exception {
+        Freshness freshness = new Freshness(options);
+        for (Duration interval : options.freshnessIntervals()) {
+            Progress.say("== figure 5: freshness, checkpoints every %d ms, %d s window", interval.toMillis(),
+                    options.freshnessWindow().toSeconds());
+            Freshness.Run r = freshness.run("freshness-" + interval.toMillis(), interval);
+            String id = "freshness." + interval.toMillis() + ".";
+            Map<String, ToDoubleFunction<Freshness.Run>> values = Map.of("p50", Freshness.Run::p50, "p95",
+                    Freshness.Run::p95, "p99", Freshness.Run::p99, "max", Freshness.Run::max);
+            values.forEach((p, value) -> figure(id + p).add(value.applyAsDouble(r)).detail("samples", r.samples()));
+        }
+    }
+
+    // ---- 6: time travel ---------------------------------------------------------------------------------------------
+
+    private void timeTravel() throws Exception {
+        Progress.say("== figure 6: time travel over HTTP, %,d trades (%s), %d requests per operation and run",
+                options.timeTravelRows(), options.timeTravelStorage(), options.timeTravelRequests());
+        for (TimeTravel.Run r : new TimeTravel(options).run("time-travel", options.runs())) {
+            figure("tt.rows.p50").add(r.rows().p50());
+            figure("tt.rows.p99").add(r.rows().p99());
+            figure("tt.diff.p50").add(r.diff().p50());
+            figure("tt.diff.p99").add(r.diff().p99());
+        }
+        figures.values().stream().filter(f -> f.id().startsWith("tt.")).forEach(f -> f
+                .detail("trades", options.timeTravelRows()).detail("warehouse", options.timeTravelStorage())
+                .detail("requestsPerRun", options.timeTravelRequests()));
+    }
+
+    // ---- 7: footprint -----------------------------------------------------------------------------------------------
+
+    private void footprint() throws Exception {
+        Path jar = options.jar();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with mvn -B -q package -DskipTests "
+                    + "(mvn -B -Pbench verify does)");
+        }
+        Footprint footprint = new Footprint(options);
+        for (int run = 1; run <= options.runs(); run++) {
+            Progress.say("== figure 7: footprint of java -jar %s, run %d/%d", jar, run, options.runs());
+            Footprint.Run r = footprint.run("footprint-" + run, jar);
+            figure("footprint.ready").add(r.readySeconds());
+            figure("footprint.rss").add(r.rssMb());
+            figure("footprint.heap").add(r.heapUsedMb());
+            figure("footprint.stop").add(r.stopSeconds());
+        }
+        figure("footprint.rss").detail("jarModified", Files.getLastModifiedTime(jar).toString())
+                .detail("warmupSeconds", options.footprintWarmup().toSeconds());
+    }
+
+    static String today() {
+        return LocalDate.now().toString();
+    }
+
+    static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.tickerlake.bench;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.tickerlake.upbit.FrameSources;
+
+/**
+ * The harness's settings: defaults for the full run, smaller ones with {@code quick}, each overridable as
+ * {@code --name=value} (see bench/README.md). {@code --only=} picks figures by number (e.g. {@code --only=1,4}).
+ */
+final class BenchOptions {
+
+    static final Set<String> FIGURES = Set.of("1", "4", "5", "6", "7", "8");
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final boolean quick;
+
+    BenchOptions(String... args) {
+        this.quick = Arrays.asList(args).contains("quick") || Arrays.asList(args).contains("--quick");
+        values.put("frames", quick ? "20000" : "300000");
+        values.put("markets", "200");
+        values.put("runs", quick ? "1" : "3");
+        values.put("scale-markets", "10,1000");
+        values.put("scale-runs", quick ? "1" : "3");
+        values.put("cdc-frames", quick ? "20000" : "100000");
+        values.put("throughput-checkpoint", "2s");
+        values.put("freshness-window", quick ? "15s" : "60s");
+        values.put("freshness-intervals", Config.application("tickerlake.flink.checkpoint-interval") + ",2s");
+        values.put("tt-rows", quick ? "100000" : "1000000");
+        values.put("tt-requests", quick ? "50" : "200");
+        values.put("tt-storage", "s3");
+        values.put("footprint-warmup", quick ? "10s" : "30s");
+        values.put("jmh-iterations", quick ? "3" : "5");
+        values.put("only", "1,4,5,6,7,8");
+        values.put("machine", hostname());
+        values.put("jar", "target/tickerlake.jar");
+        values.put("work-dir", "target/bench/work");
+        values.put("results", "bench/results");
+        for (String arg : args) {
+            if (arg.startsWith("--") && arg.contains("=")) {
+                String key = arg.substring(2, arg.indexOf('='));
+                if (!values.containsKey(key)) {
+                    throw new IllegalArgumentException("unknown option --" + key + "; known: " + values.keySet());
+                }
+                values.put(key, arg.substring(arg.indexOf('=') + 1));
+            } else if (!"quick".equals(arg) && !"--quick".equals(arg) && !arg.isBlank()) {
+                throw new IllegalArgumentException("unknown argument " + arg);
+            }
+        }
+    }
+
+    boolean quick() {
+        return quick;
+    }
+
+    Map<String, String> all() {
+        return values;
+    }
+
+    boolean figure(String number) {
+        return Arrays.asList(values.get("only").split(",")).contains(number);
+    }
+
+    int frames() {
+        return integer("frames");
+    }
+
+    int markets() {
+        return integer("markets");
+    }
+
+    int runs() {
+        return integer("runs");
+    }
+
+    List<Integer> scaleMarkets() {
+        return Arrays.stream(values.get("scale-markets").split(",")).map(String::trim).map(Integer::valueOf)
+                .collect(Collectors.toList());
+    }
+
+    int scaleRuns() {
+        return integer("scale-runs");
+    }
+
+    int cdcFrames() {
+        return integer("cdc-frames");
+    }
+
+    Duration throughputCheckpoint() {
+        return duration("throughput-checkpoint");
+    }
+
+    Duration freshnessWindow() {
+        return duration("freshness-window");
+    }
+
+    List<Duration> freshnessIntervals() {
+        return Arrays.stream(values.get("freshness-intervals").split(",")).map(String::trim)
+                .map(FrameSources::parseDuration).toList();
+    }
+
+    int timeTravelRows() {
+        return integer("tt-rows");
+    }
+
+    int timeTravelRequests() {
+        return integer("tt-requests");
+    }
+
+    String timeTravelStorage() {
+        return values.get("tt-storage");
+    }
+
+    Duration footprintWarmup() {
+        return duration("footprint-warmup");
+    }
+
+    int jmhIterations() {
+        return integer("jmh-iterations");
+    }
+
+    String machine() {
+        return values.get("machine");
+    }
+
+    Path jar() {
+        return Path.of(values.get("jar"));
+    }
+
+    Path workDir() {
+        return Path.of(values.get("work-dir")).toAbsolutePath();
+    }
+
+    Path results() {
+        return Path.of(values.get("results"));
+    }
+
+    /** How long one sync or route phase may take before the harness gives up on it. */
+    Duration phaseTimeout(int frames) {
+        return Duration.ofSeconds(Math.max(180, frames / 500));
+    }
+
+    private int integer(String key) {
+        return Integer.parseInt(values.get(key).replace("_", "").replace(",", ""));
+    }
+
+    private Duration duration(String key) {
+        return FrameSources.parseDuration(values.get(key));
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "_");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

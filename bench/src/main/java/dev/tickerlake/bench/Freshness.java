@@ -1,0 +1,161 @@
+package dev.tickerlake.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.tickerlake.testing.RunningTickerlake;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.CatalogContext;
+import org.apache.paimon.catalog.CatalogFactory;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.data.InternalRow;
+import org.apache.paimon.options.Options;
+import org.apache.paimon.reader.RecordReader;
+import org.apache.paimon.table.FileStoreTable;
+import org.apache.paimon.table.source.ReadBuilder;
+import org.apache.paimon.table.source.StreamTableScan;
+import org.apache.paimon.table.source.TableRead;
+import org.apache.paimon.table.source.TableScan;
+import org.apache.paimon.types.RowKind;
+
+/**
+ * Freshness at a live-like rate: tickerlake with its synthetic feed (R frames/s over M markets; each frame carries the
+ * wall-clock time it was made as {@code timestamp}) and the sync job at a given checkpoint interval. Once all three
+ * tables have a first snapshot, a Paimon streaming read per table polls every 200 ms for new snapshots; every row of a
+ * new snapshot whose frame was made within the measured window gives one sample: the time the poll first saw the
+ * snapshot minus the row's {@code timestamp}.
+ */
+final class Freshness {
+
+    record Run(double p50, double p95, double p99, double max, int samples) {
+    }
+
+    private static final long POLL_MILLIS = 200;
+
+    private final BenchOptions options;
+
+    Freshness(BenchOptions options) {
+        this.options = options;
+    }
+
+    Run run(String name, Duration checkpointInterval) throws Exception {
+        Duration window = options.freshnessWindow();
+        try (Servers servers = Servers.start(options.workDir(), name)) {
+            Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
+            settings.put("tickerlake.source", "synthetic");
+            settings.put("tickerlake.synthetic.markets", "200");
+            settings.put("tickerlake.synthetic.rate", "1000");
+            settings.put("tickerlake.paimon.enabled", "true");
+            settings.put("tickerlake.flink.checkpoint-interval", checkpointInterval.toMillis() + "ms");
+            Progress.say("%s: tickerlake with the synthetic feed at 1,000 frames/s over 200 markets, checkpoints every "
+                    + "%d s", name, checkpointInterval.toSeconds());
+            Map<String, String> catalogOptions = new HashMap<>(servers.catalogOptions(Pipeline.WAREHOUSE));
+            catalogOptions.put("cache-enabled", "false");
+            try (RunningTickerlake ignored = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings);
+                 Catalog catalog = CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)))) {
+                List<Stream> streams = awaitTables(catalog, checkpointInterval);
+                long windowStart = System.currentTimeMillis();
+                long windowEnd = windowStart + window.toMillis();
+                long giveUp = windowEnd + checkpointInterval.toMillis() * 3 + 30_000;
+                Progress.say("%s: tables up; measuring frames made in the next %d s", name, window.toSeconds());
+                List<Long> latencies = new ArrayList<>();
+                long nextReport = windowStart + 15_000;
+                while (!streams.stream().allMatch(s -> s.newest >= windowEnd) && System.currentTimeMillis() < giveUp) {
+                    for (Stream stream : streams) {
+                        stream.poll(windowStart, windowEnd, latencies);
+                    }
+                    if (System.currentTimeMillis() > nextReport) {
+                        Progress.say("  %s: %,d samples so far", name, latencies.size());
+                        nextReport += 15_000;
+                    }
+                    Thread.sleep(POLL_MILLIS);
+                }
+                long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                if (sorted.length == 0) {
+                    throw new IllegalStateException(name + ": no row of the window became readable");
+                }
+                Run run = new Run(Stats.percentile(sorted, 50), Stats.percentile(sorted, 95),
+                        Stats.percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
+                Progress.say("%s: %,d rows, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms", name,
+                        run.samples(), run.p50(), run.p95(), run.p99(), run.max());
+                return run;
+            }
+        }
+    }
+
+    /** Waits for every table's first snapshot, then opens a streaming read of each from its latest snapshot on. */
+    private List<Stream> awaitTables(Catalog catalog, Duration checkpointInterval) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000 + checkpointInterval.toMillis() * 3;
+        while (true) {
+            List<Stream> streams = new ArrayList<>();
+            for (String name : Workload.TABLES) {
+                try {
+                    FileStoreTable table = (FileStoreTable) catalog.getTable(Identifier.create("upbit", name));
+                    if (table.snapshotManager().latestSnapshotId() != null) {
+                        streams.add(new Stream(table));
+                    }
+                } catch (Catalog.TableNotExistException notYet) {
+                    // created with the first envelope of the table
+                }
+            }
+            if (streams.size() == Workload.TABLES.size()) {
+                return streams;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the tables did not all get a snapshot within "
+                        + (deadline / 1000 - System.currentTimeMillis() / 1000) + " s");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** A streaming read of one table's new rows (its changelog: every frame's row), projected to {@code timestamp}. */
+    private static final class Stream {
+        final StreamTableScan scan;
+        final TableRead read;
+        long newest;
+
+        Stream(FileStoreTable table) {
+            int timestamp = table.rowType().getFieldNames().indexOf("timestamp");
+            ReadBuilder builder = table.copy(Map.of("scan.mode", "latest")).newReadBuilder()
+                    .withProjection(new int[] {timestamp});
+            this.scan = builder.newStreamScan();
+            this.read = builder.newRead();
+        }
+
+        void poll(long windowStart, long windowEnd, List<Long> latencies) throws Exception {
+            while (true) {
+                long seen = System.currentTimeMillis();
+                Long before = scan.checkpoint();
+                TableScan.Plan plan = scan.plan();
+                if (plan.splits().isEmpty()) {
+                    if (java.util.Objects.equals(before, scan.checkpoint())) {
+                        return;
+                    }
+                    continue;
+                }
+                try (RecordReader<InternalRow> reader = read.createReader(plan)) {
+                    RecordReader.RecordIterator<InternalRow> batch;
+                    while ((batch = reader.readBatch()) != null) {
+                        InternalRow row;
+                        while ((row = batch.next()) != null) {
+                            if (row.getRowKind() == RowKind.UPDATE_BEFORE || row.getRowKind() == RowKind.DELETE) {
+                                continue;
+                            }
+                            long made = row.getTimestamp(0, 3).getMillisecond();
+                            newest = Math.max(newest, made);
+                            if (made >= windowStart && made < windowEnd) {
+                                latencies.add(seen - made);
+                            }
+                        }
+                        batch.releaseBatch();
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.tickerlake.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tickerlake.paimon.SyncJob;
+import dev.tickerlake.paimon.SyncJobSettings;
+import dev.tickerlake.testing.RunningTickerlake;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The throughput measurements on one pre-loaded set of frames (one run): tickerlake end to end, then on the envelopes
+ * tickerlake left on {@code upbit-cdc}, Paimon's {@code kafka_sync_database} alone (stock table options, then
+ * tickerlake's) and a plain Kafka consumer. Each sync reads the same topic into its own database of the same warehouse.
+ */
+final class Pipeline {
+
+    static final String WAREHOUSE = "s3://paimon/warehouse";
+
+    /** The figures of one run; baselines and limit are 0 when not measured. */
+    record Run(double endToEnd, double stock, double tickerlakeOptions, double limitRecords, double limitRows,
+               long envelopes, long deadLetters, double firstSnapshotSeconds, double cdcStageSeconds) {
+    }
+
+    private final BenchOptions options;
+
+    Pipeline(BenchOptions options) {
+        this.options = options;
+    }
+
+    Run run(String name, int frames, int markets, boolean baselines) throws Exception {
+        try (Servers servers = Servers.start(options.workDir(), name)) {
+            Progress.say("%s: pre-loading %,d frames over %d markets into the raw topics", name, frames, markets);
+            Workload workload = new Workload(frames, markets).preload(servers.bootstrapServers());
+            Progress.say("%s: %,d frames (%,d trades, %.0f MB) on the raw topics; starting tickerlake", name, frames,
+                    workload.trades, workload.bytes / 1e6);
+
+            Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
+            settings.put("tickerlake.source", "none");
+            settings.put("tickerlake.paimon.enabled", "true");
+            settings.put("tickerlake.flink.checkpoint-interval", options.throughputCheckpoint().toMillis() + "ms");
+            double endToEnd;
+            double firstSnapshot;
+            double cdcStage;
+            try (RunningTickerlake tickerlake = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings)) {
+                long start = System.nanoTime();
+                Timing timing = await(name + " tickerlake", servers, "upbit", workload, start, true);
+                endToEnd = frames / Progress.seconds(start, timing.complete);
+                firstSnapshot = timing.firstSnapshot;
+                cdcStage = timing.cdcStage;
+                Progress.say("%s: tickerlake end to end %,.0f frames/s (%.1f s; first snapshot after %.1f s, CDC stage "
+                        + "done after %.1f s)", name, endToEnd, Progress.seconds(start, timing.complete), firstSnapshot,
+                        cdcStage);
+                SyncJob job = tickerlake.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
+                job.cancel();
+            }
+            long envelopes = servers.endOffsets(List.of(Servers.CDC_TOPIC));
+            long deadLetters = servers.endOffsets(List.of(Servers.DLQ_TOPIC));
+            if (!baselines) {
+                return new Run(endToEnd, 0, 0, 0, 0, envelopes, deadLetters, firstSnapshot, cdcStage);
+            }
+            long rows = frames - deadLetters;
+            double[] limit = limit(servers, envelopes);
+            Progress.say("%s: plain consumer %,.0f records/s (%,d envelopes, %,d rows)", name, limit[0], envelopes, rows);
+            double stock = syncAlone(name, servers, workload, "stock", Map.of());
+            double ours = syncAlone(name, servers, workload, "tickerlake_options", Config.tableOptions());
+            return new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / envelopes, envelopes, deadLetters,
+                    firstSnapshot, cdcStage);
+        }
+    }
+
+    /** Paimon's action alone on the envelopes of upbit-cdc, into database {@code database}; rows/s. */
+    private double syncAlone(String name, Servers servers, Workload workload, String database,
+                             Map<String, String> tableOptions) throws Exception {
+        SyncJobSettings settings = SyncJobSettings.builder()
+                .warehouse(WAREHOUSE)
+                .s3(servers.s3Settings())
+                .bootstrapServers(servers.bootstrapServers())
+                .topic(Servers.CDC_TOPIC)
+                .consumerGroup("bench-" + database)
+                .database(database)
+                .partitionKeys(List.of(Config.application("tickerlake.paimon.partition-keys").split(",")))
+                .tableOptions(tableOptions)
+                .checkpointInterval(options.throughputCheckpoint())
+                .checkpointDir("s3://checkpoints/bench-" + database)
+                .localDir(servers.dir().resolve("sync-" + database))
+                .parallelism(Integer.parseInt(Config.application("tickerlake.flink.parallelism")))
+                .jobName("bench-" + database)
+                .build();
+        try (SyncJob job = new SyncJob(settings)) {
+            long start = System.nanoTime();
+            job.startFresh("earliest");
+            Timing timing = await(name + " paimon alone (" + database + ")", servers, database, workload, start, false);
+            double rate = workload.frames / Progress.seconds(start, timing.complete);
+            Progress.say("%s: paimon alone, %s table options: %,.0f rows/s (%.1f s; first snapshot after %.1f s)",
+                    name, database.replace('_', ' '), rate, Progress.seconds(start, timing.complete),
+                    timing.firstSnapshot);
+            job.cancel();
+            return rate;
+        }
+    }
+
+    /** A plain KafkaConsumer reading every envelope of upbit-cdc from the start: {records/s}. */
+    private static double[] limit(Servers servers, long envelopes) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Servers.CDC_TOPIC).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long start = System.nanoTime();
+            long records = 0;
+            long bytes = 0;
+            while (records < envelopes) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    records++;
+                    bytes += record.value().length;
+                }
+            }
+            return new double[] {records / Progress.seconds(start, System.nanoTime()), bytes};
+        }
+    }
+
+    private record Timing(long complete, double firstSnapshot, double cdcStage) {
+    }
+
+    /** Polls until the database holds every row of the workload; also notes when the CDC route had finished. */
+    private Timing await(String what, Servers servers, String database, Workload workload, long start,
+                         boolean watchCdc) throws Exception {
+        long deadline = start + options.phaseTimeout(workload.frames).toNanos();
+        long nextReport = start + 10_000_000_000L;
+        long cdcDone = 0;
+        try (TableProbe probe = new TableProbe(servers.catalogOptions(WAREHOUSE), database, workload)) {
+            while (true) {
+                long now = System.nanoTime();
+                if (probe.poll()) {
+                    Long first = probe.firstSnapshotAt();
+                    return new Timing(probe.completeAt(), first == null ? 0 : Progress.seconds(start, first),
+                            cdcDone == 0 ? 0 : Progress.seconds(start, cdcDone));
+                }
+                if (watchCdc && cdcDone == 0
+                        && servers.committed(Config.application("tickerlake.cdc.group-id"), Servers.RAW_TOPICS)
+                        >= workload.frames) {
+                    cdcDone = now;
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException(what + ": not every row readable after "
+                            + options.phaseTimeout(workload.frames).toSeconds() + " s: " + probe.status());
+                }
+                if (now > nextReport) {
+                    Progress.say("  %s: %.0f s, %s", what, Progress.seconds(start, now), probe.status());
+                    nextReport = now + 10_000_000_000L;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    static Map<String, Object> describe(Run run) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("envelopes", run.envelopes());
+        details.put("deadLetters", run.deadLetters());
+        details.put("firstSnapshotSeconds", run.firstSnapshotSeconds());
+        details.put("cdcStageSeconds", run.cdcStageSeconds());
+        return details;
+    }
+}

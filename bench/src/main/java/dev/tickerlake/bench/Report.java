@@ -1,0 +1,117 @@
+package dev.tickerlake.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The results: a Markdown table for the console and the README, and the JSON file with every run's values. */
+final class Report {
+
+    private final BenchOptions options;
+    private final Collection<Figure> figures;
+    private final OffsetDateTime started;
+    private final double seconds;
+    private final List<String> failures;
+
+    Report(BenchOptions options, Collection<Figure> figures, OffsetDateTime started, double seconds,
+           List<String> failures) {
+        this.options = options;
+        this.figures = figures;
+        this.started = started;
+        this.seconds = seconds;
+        this.failures = failures;
+    }
+
+    String table() {
+        StringBuilder out = new StringBuilder();
+        out.append(Bench.fmt("tickerlake bench, %s run on %s, %s (%.1f min)%n", options.quick() ? "quick" : "default",
+                options.machine(), machine().get("summary"), seconds / 60));
+        out.append(Bench.fmt("%,d frames per throughput run, checkpoints every %s s in throughput runs%n%n",
+                options.frames(), options.throughputCheckpoint().toMillis() / 1000.0));
+        out.append("| figure | median | spread (min – max) | runs | unit |\n");
+        out.append("|---|---:|---:|---:|---|\n");
+        for (Figure figure : figures) {
+            if (!figure.measured() && !options.figure(figure.title().substring(0, 1))) {
+                continue;
+            }
+            out.append(Bench.fmt("| %s | %s | %s | %d | %s |%n", figure.title(), figure.medianText(),
+                    figure.spreadText(), figure.runs().size(), figure.unit()));
+        }
+        for (String failure : failures) {
+            out.append("\n").append(failure);
+        }
+        return out.toString();
+    }
+
+    Path write() throws Exception {
+        Files.createDirectories(options.results());
+        Path file = options.results().resolve(Bench.today() + "-" + options.machine() + ".json");
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run", options.quick() ? "quick" : "default");
+        root.put("command", options.quick() ? "mvn -B -Pbench verify -Dbench.args=quick" : "mvn -B -Pbench verify");
+        root.put("started", started.toString());
+        root.put("minutes", Math.round(seconds / 6) / 10.0);
+        root.put("machine", machine());
+        root.put("options", options.all());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Figure figure : figures) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("id", figure.id());
+            f.put("title", figure.title());
+            f.put("unit", figure.unit());
+            if (figure.measured()) {
+                f.put("median", figure.median());
+                f.put("min", Stats.min(figure.runs()));
+                f.put("max", Stats.max(figure.runs()));
+            }
+            f.put("runs", figure.runs());
+            if (figure.note() != null) {
+                f.put("note", figure.note());
+            }
+            if (!figure.details().isEmpty()) {
+                f.put("details", figure.details());
+            }
+            list.add(f);
+        }
+        root.put("figures", list);
+        root.put("failures", failures);
+        root.put("table", table());
+        Bench.json().writeValue(file.toFile(), root);
+        return file;
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        String cpu = firstValue("/proc/cpuinfo", "model name");
+        String memKb = firstValue("/proc/meminfo", "MemTotal").replaceAll("[^0-9]", "");
+        double memGiB = memKb.isEmpty() ? 0 : Long.parseLong(memKb) / 1024.0 / 1024.0;
+        String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+        String os = System.getProperty("os.name") + " " + System.getProperty("os.version");
+        machine.put("cores", cores);
+        machine.put("cpu", cpu);
+        machine.put("memoryGiB", Math.round(memGiB * 10) / 10.0);
+        machine.put("jdk", jdk);
+        machine.put("os", os);
+        machine.put("summary", Bench.fmt("%d cores (%s), %.0f GiB RAM, %s, %s", cores, cpu, memGiB, jdk, os));
+        return machine;
+    }
+
+    private static String firstValue(String file, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(key)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (Exception e) {
+            // not Linux: leave it out
+        }
+        return "";
+    }
+}
