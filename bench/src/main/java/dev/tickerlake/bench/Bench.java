@@ -159,7 +159,7 @@ public final class Bench {
             figure("ratio.tickerlake-options/limit").add(r.tickerlakeOptions() / r.limitRows());
             figure("ratio.e2e/limit").add(r.endToEnd() / r.limitRows());
         }
-        figure("baseline.stock").detail("tableOptions", Map.of());
+        figure("baseline.stock").detail("tableOptions", options.stockTableOptions());
         figure("baseline.tickerlake").detail("tableOptions", Config.tableOptions());
     }
 

@@ -32,6 +32,9 @@ final class BenchOptions {
         values.put("scale-runs", quick ? "1" : "3");
         values.put("cdc-frames", quick ? "20000" : "100000");
         values.put("throughput-checkpoint", "2s");
+        // Paimon's own default is bucket -1 (dynamic), which kafka_sync_database's default combined sink rejects
+        // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
+        values.put("stock-options", "bucket=1");
         values.put("freshness-window", quick ? "15s" : "60s");
         values.put("freshness-intervals", Config.application("tickerlake.flink.checkpoint-interval") + ",2s");
         values.put("tt-rows", quick ? "100000" : "1000000");
@@ -96,6 +99,18 @@ final class BenchOptions {
 
     Duration throughputCheckpoint() {
         return duration("throughput-checkpoint");
+    }
+
+    /** The "stock" baseline's table options: only what kafka_sync_database requires to run. */
+    Map<String, String> stockTableOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String option : values.get("stock-options").split(",")) {
+            int eq = option.indexOf('=');
+            if (eq > 0) {
+                options.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
+            }
+        }
+        return options;
     }
 
     Duration freshnessWindow() {

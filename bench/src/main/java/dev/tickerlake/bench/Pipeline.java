@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tickerlake.paimon.SyncJob;
+import dev.tickerlake.paimon.SyncJobState;
 import dev.tickerlake.paimon.SyncJobSettings;
 import dev.tickerlake.testing.RunningTickerlake;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,14 +51,14 @@ final class Pipeline {
             double cdcStage;
             try (RunningTickerlake tickerlake = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings)) {
                 long start = System.nanoTime();
-                Timing timing = await(name + " tickerlake", servers, "upbit", workload, start, true);
+                SyncJob job = tickerlake.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
+                Timing timing = await(name + " tickerlake", servers, "upbit", workload, start, true, job);
                 endToEnd = frames / Progress.seconds(start, timing.complete);
                 firstSnapshot = timing.firstSnapshot;
                 cdcStage = timing.cdcStage;
                 Progress.say("%s: tickerlake end to end %,.0f frames/s (%.1f s; first snapshot after %.1f s, CDC stage "
                         + "done after %.1f s)", name, endToEnd, Progress.seconds(start, timing.complete), firstSnapshot,
                         cdcStage);
-                SyncJob job = tickerlake.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
                 job.cancel();
             }
             long envelopes = servers.endOffsets(List.of(Servers.CDC_TOPIC));
@@ -68,7 +69,7 @@ final class Pipeline {
             long rows = frames - deadLetters;
             double[] limit = limit(servers, envelopes);
             Progress.say("%s: plain consumer %,.0f records/s (%,d envelopes, %,d rows)", name, limit[0], envelopes, rows);
-            double stock = syncAlone(name, servers, workload, "stock", Map.of());
+            double stock = syncAlone(name, servers, workload, "stock", options.stockTableOptions());
             double ours = syncAlone(name, servers, workload, "tickerlake_options", Config.tableOptions());
             return new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / envelopes, envelopes, deadLetters,
                     firstSnapshot, cdcStage);
@@ -96,7 +97,8 @@ final class Pipeline {
         try (SyncJob job = new SyncJob(settings)) {
             long start = System.nanoTime();
             job.startFresh("earliest");
-            Timing timing = await(name + " paimon alone (" + database + ")", servers, database, workload, start, false);
+            Timing timing = await(name + " paimon alone (" + database + ")", servers, database, workload, start, false,
+                    job);
             double rate = workload.frames / Progress.seconds(start, timing.complete);
             Progress.say("%s: paimon alone, %s table options: %,.0f rows/s (%.1f s; first snapshot after %.1f s)",
                     name, database.replace('_', ' '), rate, Progress.seconds(start, timing.complete),
@@ -135,7 +137,7 @@ final class Pipeline {
 
     /** Polls until the database holds every row of the workload; also notes when the CDC route had finished. */
     private Timing await(String what, Servers servers, String database, Workload workload, long start,
-                         boolean watchCdc) throws Exception {
+                         boolean watchCdc, SyncJob job) throws Exception {
         long deadline = start + options.phaseTimeout(workload.frames).toNanos();
         long nextReport = start + 10_000_000_000L;
         long cdcDone = 0;
@@ -151,6 +153,9 @@ final class Pipeline {
                         && servers.committed(Config.application("tickerlake.cdc.group-id"), Servers.RAW_TOPICS)
                         >= workload.frames) {
                     cdcDone = now;
+                }
+                if (job.state().status() == SyncJobState.Status.FAILED) {
+                    throw new IllegalStateException(what + ": the sync job FAILED: " + job.state().failureCause());
                 }
                 if (now > deadline) {
                     throw new IllegalStateException(what + ": not every row readable after "

@@ -14,6 +14,7 @@ import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.kafka.Topics;
 import dev.tickerlake.paimon.S3Settings;
+import dev.tickerlake.testing.S3TestClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -49,6 +50,12 @@ final class Servers implements AutoCloseable {
         s3.start();
         kafka.start();
         Servers servers = new Servers(dir, s3, kafka);
+        // tickerlake makes sure of its buckets too, but asynchronously; the harness reads the warehouse at once.
+        try (S3TestClient client = new S3TestClient(s3.endpoint(), KEY, KEY)) {
+            for (String bucket : Config.application("tickerlake.s3.buckets").split(",")) {
+                client.createBucket(bucket.trim());
+            }
+        }
         String topics = String.join(",", RAW_TOPICS) + "," + CDC_TOPIC + "," + DLQ_TOPIC;
         new Topics(kafka.bootstrapServers(), topics, Integer.parseInt(Config.application("tickerlake.kafka.partitions")),
                 1).ensure();
