@@ -40,6 +40,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = new BenchOptions(args);
+        // What earlier runs left (see Servers.deleteTree) goes now.
+        Servers.deleteTree(options.workDir(), true);
         Files.createDirectories(options.workDir());
         Progress.say("tickerlake bench (%s run): %s", options.quick() ? "quick" : "default", options.all());
         Progress.say("log of the servers, Flink and tickerlake: target/bench/bench.log");
@@ -182,15 +184,16 @@ public final class Bench {
     // ---- 4: the CDC route alone -------------------------------------------------------------------------------------
 
     private void cdcAlone() throws Exception {
-        Progress.say("== figure 4: JMH, CdcMapperBenchmark (1 fork, %d × 2 s measured)", options.jmhIterations());
+        Progress.say("== figure 4: JMH, CdcMapperBenchmark (1 fork, %d × %d ms measured per method)",
+                options.jmhIterations(), options.jmhTime().toMillis());
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(CdcMapperBenchmark.class.getName() + "\\.")
                 .forks(1)
                 .jvmArgs("-Xmx1g")
                 .warmupIterations(options.quick() ? 1 : 2)
-                .warmupTime(TimeValue.seconds(2))
+                .warmupTime(TimeValue.milliseconds(options.jmhTime().toMillis()))
                 .measurementIterations(options.jmhIterations())
-                .measurementTime(TimeValue.seconds(2))
+                .measurementTime(TimeValue.milliseconds(options.jmhTime().toMillis()))
                 .verbosity(VerboseMode.SILENT)
                 .build()).run();
         for (RunResult result : results) {
@@ -227,7 +230,8 @@ public final class Bench {
             String id = "freshness." + interval.toMillis() + ".";
             Map<String, ToDoubleFunction<Freshness.Run>> values = Map.of("p50", Freshness.Run::p50, "p95",
                     Freshness.Run::p95, "p99", Freshness.Run::p99, "max", Freshness.Run::max);
-            values.forEach((p, value) -> figure(id + p).add(value.applyAsDouble(r)).detail("samples", r.samples()));
+            values.forEach((p, value) -> figure(id + p).add(value.applyAsDouble(r)).detail("samples", r.samples())
+                    .detail("rate", options.freshnessRate()).detail("markets", options.freshnessMarkets()));
         }
     }
 

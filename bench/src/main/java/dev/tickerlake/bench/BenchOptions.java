@@ -25,23 +25,26 @@ final class BenchOptions {
 
     BenchOptions(String... args) {
         this.quick = Arrays.asList(args).contains("quick") || Arrays.asList(args).contains("--quick");
-        values.put("frames", quick ? "20000" : "300000");
+        values.put("frames", quick ? "5000" : "300000");
         values.put("markets", "200");
         values.put("runs", quick ? "1" : "3");
         values.put("scale-markets", "10,1000");
         values.put("scale-runs", quick ? "1" : "3");
-        values.put("cdc-frames", quick ? "20000" : "100000");
+        values.put("cdc-frames", quick ? "5000" : "100000");
         values.put("throughput-checkpoint", "2s");
         // Paimon's own default is bucket -1 (dynamic), which kafka_sync_database's default combined sink rejects
         // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
         values.put("stock-options", "bucket=1");
-        values.put("freshness-window", quick ? "15s" : "60s");
+        values.put("freshness-window", quick ? "10s" : "60s");
+        values.put("freshness-rate", "1000");
+        values.put("freshness-markets", "200");
         values.put("freshness-intervals", Config.application("tickerlake.flink.checkpoint-interval") + ",2s");
-        values.put("tt-rows", quick ? "100000" : "1000000");
-        values.put("tt-requests", quick ? "50" : "200");
+        values.put("tt-rows", quick ? "40000" : "1000000");
+        values.put("tt-requests", quick ? "30" : "200");
         values.put("tt-storage", "s3");
-        values.put("footprint-warmup", quick ? "10s" : "30s");
-        values.put("jmh-iterations", quick ? "3" : "5");
+        values.put("footprint-warmup", quick ? "5s" : "30s");
+        values.put("jmh-iterations", quick ? "2" : "5");
+        values.put("jmh-time", quick ? "1s" : "2s");
         values.put("only", "1,4,5,6,7,8");
         values.put("machine", hostname());
         values.put("jar", "target/tickerlake.jar");
@@ -117,6 +120,14 @@ final class BenchOptions {
         return duration("freshness-window");
     }
 
+    int freshnessRate() {
+        return integer("freshness-rate");
+    }
+
+    int freshnessMarkets() {
+        return integer("freshness-markets");
+    }
+
     List<Duration> freshnessIntervals() {
         return Arrays.stream(values.get("freshness-intervals").split(",")).map(String::trim)
                 .map(FrameSources::parseDuration).toList();
@@ -140,6 +151,10 @@ final class BenchOptions {
 
     int jmhIterations() {
         return integer("jmh-iterations");
+    }
+
+    Duration jmhTime() {
+        return duration("jmh-time");
     }
 
     String machine() {

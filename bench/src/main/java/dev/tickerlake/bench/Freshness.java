@@ -31,7 +31,7 @@ import org.apache.paimon.types.RowKind;
  */
 final class Freshness {
 
-    record Run(double p50, double p95, double p99, double max, int samples) {
+    record Run(double p50, double p95, double p99, double max, int samples, double coverage) {
     }
 
     private static final long POLL_MILLIS = 200;
@@ -47,17 +47,18 @@ final class Freshness {
         try (Servers servers = Servers.start(options.workDir(), name)) {
             Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
             settings.put("tickerlake.source", "synthetic");
-            settings.put("tickerlake.synthetic.markets", "200");
-            settings.put("tickerlake.synthetic.rate", "1000");
+            settings.put("tickerlake.synthetic.markets", String.valueOf(options.freshnessMarkets()));
+            settings.put("tickerlake.synthetic.rate", String.valueOf(options.freshnessRate()));
             settings.put("tickerlake.paimon.enabled", "true");
             settings.put("tickerlake.flink.checkpoint-interval", checkpointInterval.toMillis() + "ms");
-            Progress.say("%s: tickerlake with the synthetic feed at 1,000 frames/s over 200 markets, checkpoints every "
-                    + "%d s", name, checkpointInterval.toSeconds());
+            Progress.say("%s: tickerlake with the synthetic feed at %,d frames/s over %d markets, checkpoints every "
+                    + "%d ms", name, options.freshnessRate(), options.freshnessMarkets(), checkpointInterval.toMillis());
             Map<String, String> catalogOptions = new HashMap<>(servers.catalogOptions(Pipeline.WAREHOUSE));
             catalogOptions.put("cache-enabled", "false");
             try (RunningTickerlake ignored = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings);
                  Catalog catalog = CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)))) {
                 List<Stream> streams = awaitTables(catalog, checkpointInterval);
+                catchUp(name, streams, checkpointInterval);
                 long windowStart = System.currentTimeMillis();
                 long windowEnd = windowStart + window.toMillis();
                 long giveUp = windowEnd + checkpointInterval.toMillis() * 3 + 30_000;
@@ -69,22 +70,57 @@ final class Freshness {
                         stream.poll(windowStart, windowEnd, latencies);
                     }
                     if (System.currentTimeMillis() > nextReport) {
-                        Progress.say("  %s: %,d samples so far", name, latencies.size());
+                        long newest = streams.stream().mapToLong(s -> s.newest).min().orElse(0);
+                        Progress.say("  %s: %,d samples so far; the newest readable frame of every table is %.1f s "
+                                + "old", name, latencies.size(), (System.currentTimeMillis() - newest) / 1000.0);
                         nextReport += 15_000;
                     }
                     Thread.sleep(POLL_MILLIS);
                 }
                 long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-                if (sorted.length == 0) {
-                    throw new IllegalStateException(name + ": no row of the window became readable");
+                // Every frame gives a row in the changelog of its table: as many samples as frames made in the window.
+                double coverage = sorted.length / (options.freshnessRate() * window.toMillis() / 1000.0);
+                if (sorted.length == 0 || coverage < 0.99) {
+                    long newest = streams.stream().mapToLong(s -> s.newest).min().orElse(0);
+                    throw new IllegalStateException(Bench.fmt("%s: only %,d of ≈ %,.0f rows of the window became "
+                            + "readable within %d s after it (the pipeline does not keep up with %,d frames/s: the "
+                            + "newest readable frame is %.1f s old)", name, sorted.length,
+                            options.freshnessRate() * window.toMillis() / 1000.0, (giveUp - windowEnd) / 1000,
+                            options.freshnessRate(), (System.currentTimeMillis() - newest) / 1000.0));
                 }
                 Run run = new Run(Stats.percentile(sorted, 50), Stats.percentile(sorted, 95),
-                        Stats.percentile(sorted, 99), sorted[sorted.length - 1], sorted.length);
+                        Stats.percentile(sorted, 99), sorted[sorted.length - 1], sorted.length, coverage);
                 Progress.say("%s: %,d rows, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms", name,
                         run.samples(), run.p50(), run.p95(), run.p99(), run.max());
                 return run;
             }
         }
+    }
+
+    /**
+     * Reads without measuring until the pipeline has caught up with the feed (the newest readable frame of every
+     * table at most one checkpoint interval + 5 s old): the backlog made while the sync job started is not freshness.
+     */
+    private static void catchUp(String name, List<Stream> streams, Duration checkpointInterval) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        long nextReport = System.currentTimeMillis() + 15_000;
+        List<Long> ignored = new ArrayList<>();
+        while (System.currentTimeMillis() < deadline) {
+            for (Stream stream : streams) {
+                stream.poll(Long.MAX_VALUE, Long.MAX_VALUE, ignored);
+            }
+            long oldest = System.currentTimeMillis() - streams.stream().mapToLong(s -> s.newest).min().orElse(0);
+            if (oldest <= checkpointInterval.toMillis() + 5_000) {
+                return;
+            }
+            if (System.currentTimeMillis() > nextReport) {
+                Progress.say("  %s: catching up with the feed: the newest readable frame is %.1f s old", name,
+                        oldest / 1000.0);
+                nextReport += 15_000;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        Progress.say("  %s: did not catch up with the feed within 180 s; measuring anyway", name);
     }
 
     /** Waits for every table's first snapshot, then opens a streaming read of each from its latest snapshot on. */

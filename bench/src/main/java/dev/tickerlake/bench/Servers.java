@@ -127,12 +127,19 @@ final class Servers implements AutoCloseable {
         }
     }
 
+    /** Deletes a directory tree, except Flink's S3 plugin jar: a Hadoop shutdown hook still reads it at exit. */
     static void deleteTree(Path dir) throws IOException {
+        deleteTree(dir, false);
+    }
+
+    static void deleteTree(Path dir, boolean plugins) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .filter(p -> plugins || !p.toString().contains("flink-plugins"))
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }
