@@ -72,7 +72,7 @@ public final class Figure {
     /** The value in the figure's unit, rounded as a reader wants it. */
     public String format(double value) {
         return switch (unit) {
-            case "x" -> String.format(Locale.ROOT, "%.2f", value);
+            case "x" -> String.format(Locale.ROOT, value < 0.1 ? "%.3f" : "%.2f", value);
             case "s" -> String.format(Locale.ROOT, "%.1f", value);
             case "ms" -> value < 10 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%,.0f", value);
             default -> String.format(Locale.ROOT, "%,.0f", value);

@@ -100,9 +100,9 @@ final class Pipeline {
             Timing timing = await(name + " paimon alone (" + database + ")", servers, database, workload, start, false,
                     job);
             double rate = workload.frames / Progress.seconds(start, timing.complete);
-            Progress.say("%s: paimon alone, %s table options: %,.0f rows/s (%.1f s; first snapshot after %.1f s)",
-                    name, database.replace('_', ' '), rate, Progress.seconds(start, timing.complete),
-                    timing.firstSnapshot);
+            Progress.say("%s: paimon alone, %s: %,.0f rows/s (%.1f s; first snapshot after %.1f s)", name,
+                    tableOptions.equals(options.stockTableOptions()) ? "stock table options" : "tickerlake's table options",
+                    rate, Progress.seconds(start, timing.complete), timing.firstSnapshot);
             job.cancel();
             return rate;
         }
