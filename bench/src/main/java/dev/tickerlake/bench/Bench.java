@@ -54,22 +54,26 @@ public final class Bench {
         OffsetDateTime started = OffsetDateTime.now();
         define();
         if (options.figure("7")) {
-            attempt("7", this::footprint);
+            attempt("7", "footprint.", this::footprint);
+        }
+        // The headline figures first: later runs of a figure are the first to go when time runs short.
+        if (options.figure("1")) {
+            attempt("1–3", "e2e baseline. ratio. limit scale." + options.markets(), this::throughput);
         }
         if (options.figure("4")) {
-            attempt("4", this::cdcAlone);
-        }
-        if (options.figure("1")) {
-            attempt("1", this::throughput);
+            attempt("4", "cdc.", this::cdcAlone);
         }
         if (options.figure("8")) {
-            attempt("8", this::scale);
+            attempt("8", "scale.", this::scale);
         }
         if (options.figure("5")) {
-            attempt("5", this::freshness);
+            for (Duration interval : options.freshnessIntervals()) {
+                attempt("5 (" + interval.toMillis() + " ms checkpoints)", "freshness." + interval.toMillis() + ".",
+                        () -> freshness(interval));
+            }
         }
         if (options.figure("6")) {
-            attempt("6", this::timeTravel);
+            attempt("6", "tt.", this::timeTravel);
         }
         double seconds = Progress.elapsedSeconds();
         Report report = new Report(options, figures.values(), started, seconds, failures);
@@ -84,15 +88,38 @@ public final class Bench {
         void run() throws Exception;
     }
 
-    private void attempt(String figure, Measurement measurement) {
+    /** Runs one measurement; a failure is reported and marks its figures (ids starting with one of {@code ids}). */
+    private void attempt(String figure, String ids, Measurement measurement) {
         try {
             measurement.run();
         } catch (Exception | AssertionError e) {
-            String message = "figure " + figure + " failed: " + e;
+            String message = "figure " + figure + " failed: " + e.getMessage();
             failures.add(message);
             Progress.say("%s", message);
             e.printStackTrace(System.out);
+            List<String> prefixes = List.of(ids.split(" "));
+            figures.values().stream().filter(f -> prefixes.stream().anyMatch(f.id()::startsWith))
+                    .filter(f -> !f.measured()).forEach(f -> f.note("failed, see below"));
         }
+    }
+
+    /**
+     * Whether run {@code run} of {@code what} still fits the time budget: the first run always does; a later one when
+     * the time so far plus twice the last run's stays within {@code --budget}. Skipped runs are noted on the figure.
+     */
+    private boolean fits(int run, long lastRunStart, String what, Figure... noted) {
+        if (run == 1) {
+            return true;
+        }
+        double last = Progress.seconds(lastRunStart, System.nanoTime());
+        if (Progress.elapsedSeconds() + 2 * last <= options.budget().toSeconds()) {
+            return true;
+        }
+        Progress.say("time budget (%d min): no run %d of %s", options.budget().toMinutes(), run, what);
+        for (Figure figure : noted) {
+            figure.note("fewer runs: time budget");
+        }
+        return false;
     }
 
     private Figure figure(String id) {
@@ -147,7 +174,13 @@ public final class Bench {
 
     private void throughput() throws Exception {
         Pipeline pipeline = new Pipeline(options);
+        long runStart = 0;
         for (int run = 1; run <= options.runs(); run++) {
+            if (!fits(run, runStart, "figures 1–3", figures.values().stream().filter(f -> f.title().matches("[123]\\..*"))
+                    .toArray(Figure[]::new))) {
+                break;
+            }
+            runStart = System.nanoTime();
             Progress.say("== figures 1–3, run %d/%d: %,d frames", run, options.runs(), options.frames());
             Pipeline.Run r = pipeline.run("throughput-" + run, options.frames(), options.markets(), true);
             figure("e2e").add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
@@ -173,7 +206,12 @@ public final class Bench {
             if (markets == options.markets() && options.figure("1")) {
                 continue;
             }
+            long runStart = 0;
             for (int run = 1; run <= options.scaleRuns(); run++) {
+                if (!fits(run, runStart, "figure 8 at " + markets + " markets", figure("scale." + markets))) {
+                    break;
+                }
+                runStart = System.nanoTime();
                 Progress.say("== figure 8, %d markets, run %d/%d", markets, run, options.scaleRuns());
                 Pipeline.Run r = pipeline.run("scale-" + markets + "-" + run, options.frames(), markets, false);
                 figure("scale." + markets).add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
@@ -211,7 +249,12 @@ public final class Bench {
                     result.getPrimaryResult().getScore());
         }
         CdcRoute route = new CdcRoute(options);
+        long runStart = 0;
         for (int run = 1; run <= options.runs(); run++) {
+            if (!fits(run, runStart, "figure 4 (route)", figure("cdc.route"))) {
+                break;
+            }
+            runStart = System.nanoTime();
             Progress.say("== figure 4: CDC route alone, run %d/%d, %,d frames", run, options.runs(), options.cdcFrames());
             CdcRoute.Run r = route.run("cdc-route-" + run, options.cdcFrames(), options.markets());
             figure("cdc.route").add(r.framesPerSecond()).detail("run" + run, Map.of("envelopes", r.envelopes(),
@@ -221,9 +264,9 @@ public final class Bench {
 
     // ---- 5: freshness -----------------------------------------------------------------------------------------------
 
-    private void freshness() throws Exception {
+    private void freshness(Duration interval) throws Exception {
         Freshness freshness = new Freshness(options);
-        for (Duration interval : options.freshnessIntervals()) {
+        {
             Progress.say("== figure 5: freshness, checkpoints every %d ms, %d s window", interval.toMillis(),
                     options.freshnessWindow().toSeconds());
             Freshness.Run r = freshness.run("freshness-" + interval.toMillis(), interval);
@@ -240,7 +283,13 @@ public final class Bench {
     private void timeTravel() throws Exception {
         Progress.say("== figure 6: time travel over HTTP, %,d trades (%s), %d requests per operation and run",
                 options.timeTravelRows(), options.timeTravelStorage(), options.timeTravelRequests());
-        for (TimeTravel.Run r : new TimeTravel(options).run("time-travel", options.runs())) {
+        long[] runStart = {0};
+        Figure[] noted = figures.values().stream().filter(f -> f.id().startsWith("tt.")).toArray(Figure[]::new);
+        for (TimeTravel.Run r : new TimeTravel(options).run("time-travel", options.runs(), run -> {
+            boolean fits = fits(run, runStart[0], "figure 6", noted);
+            runStart[0] = System.nanoTime();
+            return fits;
+        })) {
             figure("tt.rows.p50").add(r.rows().p50());
             figure("tt.rows.p99").add(r.rows().p99());
             figure("tt.diff.p50").add(r.diff().p50());
@@ -260,7 +309,13 @@ public final class Bench {
                     + "(mvn -B -Pbench verify does)");
         }
         Footprint footprint = new Footprint(options);
+        long runStart = 0;
         for (int run = 1; run <= options.runs(); run++) {
+            if (!fits(run, runStart, "figure 7", figures.values().stream().filter(f -> f.id().startsWith("footprint."))
+                    .toArray(Figure[]::new))) {
+                break;
+            }
+            runStart = System.nanoTime();
             Progress.say("== figure 7: footprint of java -jar %s, run %d/%d", jar, run, options.runs());
             Footprint.Run r = footprint.run("footprint-" + run, jar);
             figure("footprint.ready").add(r.readySeconds());

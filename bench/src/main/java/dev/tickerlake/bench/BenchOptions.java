@@ -46,6 +46,8 @@ final class BenchOptions {
         values.put("jmh-iterations", quick ? "2" : "5");
         values.put("jmh-time", quick ? "1s" : "2s");
         values.put("only", "1,4,5,6,7,8");
+        // Runs after the first of a figure are skipped when they would not fit (see Bench#fits).
+        values.put("budget", quick ? "3m" : "20m");
         values.put("machine", hostname());
         values.put("jar", "target/tickerlake.jar");
         values.put("work-dir", "target/bench/work");
@@ -155,6 +157,10 @@ final class BenchOptions {
 
     Duration jmhTime() {
         return duration("jmh-time");
+    }
+
+    Duration budget() {
+        return duration("budget");
     }
 
     String machine() {

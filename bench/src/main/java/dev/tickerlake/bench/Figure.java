@@ -87,6 +87,7 @@ public final class Figure {
         if (!measured()) {
             return note != null ? note : "not measured";
         }
-        return runs.size() == 1 ? "(1 run)" : format(Stats.min(runs)) + " – " + format(Stats.max(runs));
+        String spread = runs.size() == 1 ? "(1 run)" : format(Stats.min(runs)) + " – " + format(Stats.max(runs));
+        return note == null ? spread : spread + " (" + note + ")";
     }
 }

@@ -102,18 +102,31 @@ final class Freshness {
      * table at most one checkpoint interval + 5 s old): the backlog made while the sync job started is not freshness.
      */
     private static void catchUp(String name, List<Stream> streams, Duration checkpointInterval) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        long nextReport = System.currentTimeMillis() + 15_000;
+        long start = System.currentTimeMillis();
+        long deadline = start + 180_000;
+        long nextReport = start + 15_000;
         List<Long> ignored = new ArrayList<>();
+        // How old the newest readable frame was 30 s ago: still growing after a minute means it never catches up.
+        java.util.ArrayDeque<long[]> history = new java.util.ArrayDeque<>();
         while (System.currentTimeMillis() < deadline) {
             for (Stream stream : streams) {
                 stream.poll(Long.MAX_VALUE, Long.MAX_VALUE, ignored);
             }
-            long oldest = System.currentTimeMillis() - streams.stream().mapToLong(s -> s.newest).min().orElse(0);
+            long now = System.currentTimeMillis();
+            long oldest = now - streams.stream().mapToLong(s -> s.newest).min().orElse(0);
             if (oldest <= checkpointInterval.toMillis() + 5_000) {
                 return;
             }
-            if (System.currentTimeMillis() > nextReport) {
+            history.addLast(new long[] {now, oldest});
+            while (history.peekFirst()[0] < now - 30_000) {
+                long[] earlier = history.removeFirst();
+                if (now - start > 60_000 && oldest > earlier[1] + 5_000) {
+                    throw new IllegalStateException(Bench.fmt("%s: the pipeline does not keep up with the feed: the "
+                            + "newest readable frame is %.0f s old, %.0f s older than 30 s ago", name, oldest / 1000.0,
+                            (oldest - earlier[1]) / 1000.0));
+                }
+            }
+            if (now > nextReport) {
                 Progress.say("  %s: catching up with the feed: the newest readable frame is %.1f s old", name,
                         oldest / 1000.0);
                 nextReport += 15_000;

@@ -39,8 +39,11 @@ final class TimeTravel {
         this.options = options;
     }
 
-    /** Writes the table once, then measures {@code runs} rounds of requests; returns one Run per round. */
-    List<Run> run(String name, int runs) throws Exception {
+    /**
+     * Writes the table once, then measures up to {@code runs} rounds of requests (a round only while {@code another}
+     * accepts its number); returns one Run per round.
+     */
+    List<Run> run(String name, int runs, java.util.function.IntPredicate another) throws Exception {
         try (Servers servers = Servers.start(options.workDir(), name)) {
             boolean onS3 = "s3".equals(options.timeTravelStorage());
             Path local = servers.dir().resolve("warehouse");
@@ -65,7 +68,7 @@ final class TimeTravel {
                 String diff = "/api/tables/upbit/trade/diff?from=" + appends.get(8).path("id").asLong() + "&to="
                         + appends.get(9).path("id").asLong();
                 List<Run> result = new ArrayList<>();
-                for (int run = 1; run <= runs; run++) {
+                for (int run = 1; run <= runs && another.test(run); run++) {
                     Latencies r = measure(tickerlake, rows);
                     Latencies d = measure(tickerlake, diff);
                     Progress.say("%s run %d/%d: rows at an old snapshot p50 %.1f ms p99 %.1f ms; diff p50 %.1f ms "
