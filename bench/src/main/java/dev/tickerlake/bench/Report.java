@@ -50,7 +50,9 @@ final class Report {
 
     Path write() throws Exception {
         Files.createDirectories(options.results());
-        Path file = options.results().resolve(Bench.today() + "-" + options.machine() + ".json");
+        // A quick run never overwrites the day's full run.
+        Path file = options.results().resolve(Bench.today() + "-" + options.machine() + (options.quick() ? "-quick" : "")
+                + ".json");
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run", options.quick() ? "quick" : "default");
         root.put("command", options.quick() ? "mvn -B -Pbench verify -Dbench.args=quick" : "mvn -B -Pbench verify");
