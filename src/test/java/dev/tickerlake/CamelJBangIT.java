@@ -56,7 +56,7 @@ public class CamelJBangIT {
                     path("jbang/buckets-beans.camel.yaml"),
                     classesJar().toString());
             try {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                         .failFast("camel run exited", () -> !camel.isAlive())
                         .untilAsserted(() -> assertThat(client.buckets()).containsExactlyInAnyOrderElementsOf(BUCKETS));
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
@@ -68,7 +68,8 @@ public class CamelJBangIT {
                 assertThat(Files.readString(log))
                         .contains("Apache Camel 4.17.0 (tickerlake) started")
                         .contains("Bucket paimon created", "Bucket checkpoints created", "Bucket warehouse created")
-                        .contains("Apache Camel (JBang) 4.17.0 shutdown");
+                        // Logged by the context as it stops (the CLI's own last line may be cut by the JVM's exit).
+                        .contains("Apache Camel 4.17.0 (tickerlake) shutdown in");
             } catch (Throwable e) {
                 System.out.println("---- camel run output (" + log + ") ----");
                 System.out.println(Files.exists(log) ? Files.readString(log) : "(none)");
