@@ -51,6 +51,10 @@ public class CamelJBangIT {
                     "--prop=camel.server.host=127.0.0.1",
                     "--prop=camel.server.port=" + EmbeddedKafka.freePort(),
                     "--prop=camel.management.port=" + EmbeddedKafka.freePort(),
+                    // Metrics and Jolokia would make the CLI download their components; this run needs neither.
+                    "--prop=camel.metrics.enabled=false",
+                    "--prop=camel.management.metrics-enabled=false",
+                    "--prop=camel.management.jolokia-enabled=false",
                     path("application.properties"),
                     path("routes/buckets.camel.yaml"),
                     path("jbang/buckets-beans.camel.yaml"),

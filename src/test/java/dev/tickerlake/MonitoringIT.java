@@ -98,8 +98,9 @@ class MonitoringIT {
         assertThat(read(SYNC_JOB, "Restarts").asInt()).isZero();
 
         // GET /api/sync reports the same freshness figure.
-        JsonNode status = JSON.readTree(app.api("/api/sync").body());
-        assertThat(status.path("tables").path("upbit.ticker").path("freshnessMillis").isNumber()).isTrue();
+        HttpResponse<String> sync = app.api("/api/sync");
+        assertThat(JSON.readTree(sync.body()).path("tables").path("upbit.ticker").path("freshnessMillis").isNumber())
+                .as("GET /api/sync: %s %s", sync.statusCode(), sync.body()).isTrue();
     }
 
     @Test
