@@ -73,10 +73,6 @@ public final class RunningHawtio implements AutoCloseable {
         throw new IllegalStateException("Hawtio not up within " + timeout + ":\n" + output());
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The origin a browser showing Hawtio's pages sends with its requests. */
     public String origin() {
         return "http://127.0.0.1:" + port;
