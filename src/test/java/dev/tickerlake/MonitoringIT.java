@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
@@ -38,9 +39,11 @@ class MonitoringIT {
     @TempDir
     static Path dir;
     private static RunningTickerlake app;
+    private static Instant started;
 
     @BeforeAll
     static void start() throws Exception {
+        started = Instant.now();
         app = RunningTickerlake.start(dir.resolve("data"), Map.of(
                 "tickerlake.source", "synthetic",
                 "tickerlake.synthetic.markets", "5",
@@ -80,13 +83,24 @@ class MonitoringIT {
         long snapshot = read(TICKER_TABLE, "SnapshotId").asLong();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(read(TICKER_TABLE, "SnapshotId").asLong()).isGreaterThan(snapshot));
-        // Synthetic frames carry the time they were made: a row is readable within a few checkpoint intervals.
-        assertThat(read(TICKER_TABLE, "FreshnessMillis").asLong()).isBetween(0L, 60_000L);
+        // Freshness is the data commit's time minus the newest exchange timestamp it committed; synthetic frames
+        // carry the time they were made, so that timestamp lies between the app's start and the commit.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode table = read(TICKER_TABLE, "");
+            Instant commit = Instant.parse(table.path("CommitTime").asText());
+            Instant newestEvent = Instant.parse(table.path("NewestEventTime").asText());
+            assertThat(newestEvent).isAfter(started).isBeforeOrEqualTo(commit);
+            if (table.path("SnapshotId").asLong() == table.path("DataSnapshotId").asLong()) {
+                assertThat(table.path("FreshnessMillis").asLong())
+                        .isEqualTo(commit.toEpochMilli() - newestEvent.toEpochMilli());
+            }
+        });
         assertThat(read(SYNC_JOB, "Restarts").asInt()).isZero();
 
         // GET /api/sync reports the same freshness figure.
-        JsonNode status = JSON.readTree(app.api("/api/sync").body());
-        assertThat(status.path("tables").path("upbit.ticker").path("freshnessMillis").isNumber()).isTrue();
+        HttpResponse<String> sync = app.api("/api/sync");
+        assertThat(JSON.readTree(sync.body()).path("tables").path("upbit.ticker").path("freshnessMillis").isNumber())
+                .as("GET /api/sync: %s %s", sync.statusCode(), sync.body()).isTrue();
     }
 
     @Test
@@ -177,7 +191,8 @@ class MonitoringIT {
     }
 
     private static JsonNode read(String mbean, String attribute) throws Exception {
-        HttpResponse<String> response = app.management("GET", "/observe/jolokia/read/" + mbean + "/" + attribute, null,
+        String path = "/observe/jolokia/read/" + mbean + (attribute.isEmpty() ? "" : "/" + attribute);
+        HttpResponse<String> response = app.management("GET", path, null,
                 LOCAL_ORIGIN);
         JsonNode answer = JSON.readTree(response.body());
         if (answer.path("status").asInt() != 200) {

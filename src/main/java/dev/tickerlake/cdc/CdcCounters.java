@@ -18,12 +18,16 @@ public final class CdcCounters implements MeterBinder {
     private final LongAdder envelopes = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
 
-    public void envelope() {
-        envelopes.increment();
+    public void envelopes(int count) {
+        envelopes.add(count);
     }
 
     public void deadLetter() {
         deadLetters.increment();
+    }
+
+    public void deadLetters(int count) {
+        deadLetters.add(count);
     }
 
     @ManagedAttribute(description = "Envelopes written to upbit-cdc since the start")

@@ -35,7 +35,7 @@ import org.apache.paimon.utils.SnapshotManager;
 public record TableFreshness(String database, String table, Long snapshotId, Long commitMillis, Long dataSnapshotId,
                              Long newestEventMillis, Long freshnessMillis) {
 
-    /** Most snapshots looked back through for one that added data (a run of compactions is usually one or two). */
+    /** Most snapshots looked back through for one that added rows (a run of compactions is usually one or two). */
     private static final int MAX_LOOK_BACK = 20;
 
     /**
@@ -48,28 +48,22 @@ public record TableFreshness(String database, String table, Long snapshotId, Lon
         if (latest == null) {
             return new TableFreshness(database, name, null, null, null, null, null);
         }
-        Snapshot data = latestAppend(snapshots, latest);
-        Long eventMillis = null;
-        if (data != null) {
-            eventMillis = previous != null && Long.valueOf(data.id()).equals(previous.dataSnapshotId())
-                    ? previous.newestEventMillis()
-                    : newestEventMillis(table, data);
-        }
-        Long freshness = eventMillis == null ? null : data.timeMillis() - eventMillis;
-        return new TableFreshness(database, name, latest.id(), latest.timeMillis(), data == null ? null : data.id(),
-                eventMillis, freshness);
-    }
-
-    private static Snapshot latestAppend(SnapshotManager snapshots, Snapshot latest) {
+        // The newest commit that added rows: compactions only rewrite, and an append may carry no rows of its own.
         Snapshot candidate = latest;
         for (int i = 0; i < MAX_LOOK_BACK && candidate != null; i++) {
             if (candidate.commitKind() == Snapshot.CommitKind.APPEND) {
-                return candidate;
+                Long eventMillis = previous != null && Long.valueOf(candidate.id()).equals(previous.dataSnapshotId())
+                        ? previous.newestEventMillis()
+                        : newestEventMillis(table, candidate);
+                if (eventMillis != null) {
+                    return new TableFreshness(database, name, latest.id(), latest.timeMillis(), candidate.id(),
+                            eventMillis, candidate.timeMillis() - eventMillis);
+                }
             }
             long previousId = candidate.id() - 1;
             candidate = snapshots.snapshotExists(previousId) ? snapshots.snapshot(previousId) : null;
         }
-        return null;
+        return new TableFreshness(database, name, latest.id(), latest.timeMillis(), null, null, null);
     }
 
     /** The largest event time among the rows the snapshot's commit added: one column of its new files only. */
