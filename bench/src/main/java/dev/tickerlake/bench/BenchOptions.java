@@ -35,7 +35,7 @@ final class BenchOptions {
         // Paimon's own default is bucket -1 (dynamic), which kafka_sync_database's default combined sink rejects
         // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
         values.put("stock-options", "bucket=1");
-        values.put("freshness-window", quick ? "10s" : "60s");
+        values.put("freshness-window", quick ? "5s" : "60s");
         values.put("freshness-rate", "1000");
         values.put("freshness-markets", "200");
         values.put("freshness-intervals", Config.application("tickerlake.flink.checkpoint-interval") + ",2s");

@@ -54,6 +54,10 @@ final class CdcRoute {
                         // The first envelope was written within one poll before it was seen.
                         double seconds = Progress.seconds(first - 100_000_000L, lastGrowth);
                         Run run = new Run(frames / seconds, last - deadLetters, deadLetters, consumed);
+                        if (!consumed) {
+                            Progress.say("%s: the route's group %s has committed %,d of %,d raw offsets", name, group,
+                                    servers.committed(group, Servers.RAW_TOPICS), frames);
+                        }
                         Progress.say("%s: CDC route %,.0f frames/s (%,d envelopes, %,d dead letters%s)", name,
                                 run.framesPerSecond(), run.envelopes(), deadLetters,
                                 consumed ? "" : ", NOT confirmed by committed offsets");

@@ -56,8 +56,8 @@ final class Pipeline {
                 endToEnd = frames / Progress.seconds(start, timing.complete);
                 firstSnapshot = timing.firstSnapshot;
                 cdcStage = timing.cdcStage;
-                Progress.say("%s: tickerlake end to end %,.0f frames/s (%.1f s; first snapshot after %.1f s, CDC stage "
-                        + "done after %.1f s)", name, endToEnd, Progress.seconds(start, timing.complete), firstSnapshot,
+                Progress.say("%s: tickerlake end to end %,.0f frames/s (%.1f s; first snapshot after %.1f s, last "
+                        + "envelope after %.1f s)", name, endToEnd, Progress.seconds(start, timing.complete), firstSnapshot,
                         cdcStage);
                 job.cancel();
             }
@@ -140,7 +140,9 @@ final class Pipeline {
                          boolean watchCdc, SyncJob job) throws Exception {
         long deadline = start + options.phaseTimeout(workload.frames).toNanos();
         long nextReport = start + 10_000_000_000L;
+        // The CDC stage ended when upbit-cdc and upbit-dlq last grew (whatever the rows per envelope).
         long cdcDone = 0;
+        long written = 0;
         try (TableProbe probe = new TableProbe(servers.catalogOptions(WAREHOUSE), database, workload)) {
             while (true) {
                 long now = System.nanoTime();
@@ -149,10 +151,12 @@ final class Pipeline {
                     return new Timing(probe.completeAt(), first == null ? 0 : Progress.seconds(start, first),
                             cdcDone == 0 ? 0 : Progress.seconds(start, cdcDone));
                 }
-                if (watchCdc && cdcDone == 0
-                        && servers.committed(Config.application("tickerlake.cdc.group-id"), Servers.RAW_TOPICS)
-                        >= workload.frames) {
-                    cdcDone = now;
+                if (watchCdc) {
+                    long out = servers.endOffsets(List.of(Servers.CDC_TOPIC, Servers.DLQ_TOPIC));
+                    if (out > written) {
+                        written = out;
+                        cdcDone = now;
+                    }
                 }
                 if (job.state().status() == SyncJobState.Status.FAILED) {
                     throw new IllegalStateException(what + ": the sync job FAILED: " + job.state().failureCause());
@@ -175,7 +179,7 @@ final class Pipeline {
         details.put("envelopes", run.envelopes());
         details.put("deadLetters", run.deadLetters());
         details.put("firstSnapshotSeconds", run.firstSnapshotSeconds());
-        details.put("cdcStageSeconds", run.cdcStageSeconds());
+        details.put("lastEnvelopeSeconds", run.cdcStageSeconds());
         return details;
     }
 }
