@@ -9,7 +9,8 @@ import dev.tickerlake.testing.RunningTickerlake;
  * The CDC route alone, with Kafka at both ends: N frames pre-loaded on the raw topics, then tickerlake started without
  * the sync job; frames/s from the first envelope on {@code upbit-cdc} to the last one (envelopes and dead letters
  * counted by the topics' end offsets every 100 ms). The last one is known once the route's consumer group has
- * committed every raw offset and the output has stopped growing.
+ * committed every raw offset and the output has stopped growing, or, when the group commits nothing, once the output
+ * has not grown for 5 s.
  */
 final class CdcRoute {
 
@@ -47,8 +48,9 @@ final class CdcRoute {
                     }
                     boolean quiet = lastGrowth > 0 && now - lastGrowth > 1_000_000_000L;
                     boolean consumed = servers.committed(group, Servers.RAW_TOPICS) >= frames;
-                    // Unconfirmed: the route commits no offsets, but wrote nothing for 15 s.
-                    boolean stalled = lastGrowth > 0 && now - lastGrowth > 15_000_000_000L;
+                    // Unconfirmed: the route committed no offsets, but wrote nothing for 5 s (it sends a batch at least
+                    // every tickerlake.cdc.batch-wait ms while frames wait).
+                    boolean stalled = lastGrowth > 0 && now - lastGrowth > 5_000_000_000L;
                     if (quiet && consumed || stalled || now > deadline) {
                         long deadLetters = servers.endOffsets(List.of(Servers.DLQ_TOPIC));
                         // The first envelope was written within one poll before it was seen.
