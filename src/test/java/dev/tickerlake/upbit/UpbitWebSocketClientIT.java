@@ -184,7 +184,7 @@ class UpbitWebSocketClientIT {
     void aSilentConnectionIsReplaced() {
         upbit.answerPings = false;
         client = client().markets(List.of("KRW-BTC")).pingInterval(Duration.ofMillis(200))
-                .idleTimeout(Duration.ofMillis(800)).build();
+                .idleTimeout(Duration.ofMillis(2000)).build();
         client.start(new CollectingSink());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> upbit.subscriptions.size() >= 2);
@@ -206,7 +206,7 @@ class UpbitWebSocketClientIT {
             collected.accept(frame, origin);
         };
         client = client().markets(List.of("KRW-BTC")).pingInterval(Duration.ofMillis(200))
-                .idleTimeout(Duration.ofMillis(800)).build();
+                .idleTimeout(Duration.ofMillis(2000)).build();
         client.start(slowSink);
         await().atMost(Duration.ofSeconds(20)).until(() -> client.stats().state() == SourceState.UP);
 
@@ -215,7 +215,8 @@ class UpbitWebSocketClientIT {
         for (int i = 0; i < 3; i++) {
             sent.add(upbit.sendBinary(new String(frames.next(1_718_000_000_000L + i).json(), StandardCharsets.UTF_8)));
         }
-        TimeUnit.MILLISECONDS.sleep(1500);
+        // Held for longer than the idle timeout: pings must keep the connection alive meanwhile.
+        TimeUnit.MILLISECONDS.sleep(3000);
         release.countDown();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> collected.size() == 3);
@@ -314,6 +315,8 @@ class UpbitWebSocketClientIT {
         }
 
         String sendBinary(String frame) {
+            // The client may report UP a moment before this side has marked the connection open.
+            await().atMost(Duration.ofSeconds(10)).until(() -> latest != null && latest.isOpen());
             latest.send(frame.getBytes(StandardCharsets.UTF_8));
             return frame;
         }
