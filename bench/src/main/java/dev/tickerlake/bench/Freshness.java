@@ -13,6 +13,7 @@ import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.upbit.FrameId;
 import dev.tickerlake.upbit.FrameParser;
 import dev.tickerlake.upbit.SyntheticFeed;
+import dev.tickerlake.upbit.SyntheticFrames;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,8 +36,8 @@ import org.apache.paimon.types.RowKind;
 /**
  * Freshness at a live-like rate: {@link SyntheticFeed} at R frames/s over M markets (each frame carries the wall-clock
  * time it was made as {@code timestamp}) into the raw topics, started once tickerlake's sync job runs (at a given
- * checkpoint interval), so that Flink's start builds no backlog. Once all three
- * tables have a first snapshot, a Paimon streaming read per table polls every 200 ms for new snapshots; every row of a
+ * checkpoint interval) and a frame of each type has reached its table, so that Flink's start builds no backlog. Then
+ * a Paimon streaming read per table polls every 200 ms for new snapshots; every row of a
  * new snapshot whose frame was made within the measured window gives one sample: the time the poll first saw the
  * snapshot minus the row's {@code timestamp}.
  */
@@ -69,8 +70,10 @@ final class Freshness {
                  LiveFeed feed = new LiveFeed(servers.bootstrapServers(), options.freshnessMarkets(),
                          options.freshnessRate())) {
                 awaitSyncJob(tickerlake);
-                feed.start();
+                // A few frames first, so that the tables exist and Flink's tasks run before the paced feed starts.
+                feed.prime();
                 List<Stream> streams = awaitTables(catalog, checkpointInterval);
+                feed.start();
                 catchUp(name, streams, checkpointInterval);
                 long windowStart = System.currentTimeMillis();
                 long windowEnd = windowStart + window.toMillis();
@@ -177,6 +180,18 @@ final class Freshness {
             this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                     new StringSerializer(), new ByteArraySerializer());
+        }
+
+        /** One frame of each type (the first frames of another generator), stamped now. */
+        void prime() throws Exception {
+            SyntheticFrames frames = new SyntheticFrames(SyntheticFrames.marketCodes(10), Workload.SEED + 1);
+            java.util.Set<String> types = new java.util.HashSet<>();
+            while (types.size() < 3) {
+                SyntheticFrames.Frame frame = frames.next(System.currentTimeMillis());
+                if (types.add(frame.type())) {
+                    producer.send(new ProducerRecord<>("upbit-" + frame.type(), frame.market(), frame.json())).get();
+                }
+            }
         }
 
         void start() {
