@@ -238,7 +238,8 @@ final class Freshness {
     private static final class Stream {
         final StreamTableScan scan;
         final TableRead read;
-        long newest;
+        /** The newest frame time read so far; starts at the stream's opening (nothing newer is readable yet). */
+        long newest = System.currentTimeMillis();
 
         Stream(FileStoreTable table) {
             int timestamp = table.rowType().getFieldNames().indexOf("timestamp");
