@@ -221,6 +221,8 @@ final class Freshness {
                     }
                 } catch (Catalog.TableNotExistException notYet) {
                     // created with the first envelope of the table
+                } catch (RuntimeException beingWritten) {
+                    // e.g. a schema file listed while the sync job still writes it (S3 has no atomic rename): retry
                 }
             }
             if (streams.size() == Workload.TABLES.size()) {
