@@ -73,8 +73,9 @@ final class Freshness {
                 // A few frames first, so that the tables exist and Flink's tasks run before the paced feed starts.
                 feed.prime();
                 List<Stream> streams = awaitTables(catalog, checkpointInterval);
+                long feedStart = System.currentTimeMillis();
                 feed.start();
-                catchUp(name, streams, checkpointInterval);
+                catchUp(name, streams, checkpointInterval, feedStart);
                 long windowStart = System.currentTimeMillis();
                 long windowEnd = windowStart + window.toMillis();
                 long giveUp = windowEnd + checkpointInterval.toMillis() * 3 + 30_000;
@@ -114,10 +115,12 @@ final class Freshness {
     }
 
     /**
-     * Reads without measuring until the pipeline has caught up with the feed (the newest readable frame of every
-     * table at most one checkpoint interval + 5 s old): the backlog made while the sync job started is not freshness.
+     * Reads without measuring until the pipeline has caught up with the feed (every table has rows of the paced feed,
+     * the newest at most one checkpoint interval + 5 s old): the backlog made while the sync job started is not
+     * freshness.
      */
-    private static void catchUp(String name, List<Stream> streams, Duration checkpointInterval) throws Exception {
+    private static void catchUp(String name, List<Stream> streams, Duration checkpointInterval, long feedStart)
+            throws Exception {
         long start = System.currentTimeMillis();
         long deadline = start + 180_000;
         long nextReport = start + 15_000;
@@ -131,7 +134,8 @@ final class Freshness {
             }
             long now = System.currentTimeMillis();
             long oldest = now - streams.stream().mapToLong(s -> s.newest).min().orElse(0);
-            if (oldest <= checkpointInterval.toMillis() + 5_000) {
+            boolean fed = streams.stream().allMatch(stream -> stream.newest >= feedStart);
+            if (fed && oldest <= checkpointInterval.toMillis() + 5_000) {
                 return;
             }
             history.addLast(new long[] {now, oldest});
