@@ -277,7 +277,7 @@ public final class Bench {
             Progress.say("== figure 4: CDC route alone, run %d/%d, %,d frames", run, options.runs(), options.cdcFrames());
             CdcRoute.Run r = route.run("cdc-route-" + run, options.cdcFrames(), options.markets());
             figure("cdc.route").add(r.framesPerSecond()).detail("run" + run, Map.of("envelopes", r.envelopes(),
-                    "deadLetters", r.deadLetters(), "confirmedByCommittedOffsets", r.confirmed()));
+                    "deadLetters", r.deadLetters(), "complete", r.complete()));
         }
     }
 

@@ -9,12 +9,11 @@ import dev.tickerlake.testing.RunningTickerlake;
  * The CDC route alone, with Kafka at both ends: N frames pre-loaded on the raw topics, then tickerlake started without
  * the sync job; frames/s from the first envelope on {@code upbit-cdc} to the last one (envelopes and dead letters
  * counted by the topics' end offsets every 100 ms). The last one is known once the route's consumer group has
- * committed every raw offset and the output has stopped growing, or, when the group commits nothing, once the output
- * has not grown for 5 s.
+ * committed every raw offset, or there is a record out per frame in, and the output has stopped growing for 1 s.
  */
 final class CdcRoute {
 
-    record Run(double framesPerSecond, long envelopes, long deadLetters, boolean confirmed) {
+    record Run(double framesPerSecond, long envelopes, long deadLetters, boolean complete) {
     }
 
     private final BenchOptions options;
@@ -47,22 +46,22 @@ final class CdcRoute {
                         last = written;
                     }
                     boolean quiet = lastGrowth > 0 && now - lastGrowth > 1_000_000_000L;
-                    boolean consumed = servers.committed(group, Servers.RAW_TOPICS) >= frames;
-                    // Unconfirmed: the route committed no offsets, but wrote nothing for 5 s (it sends a batch at least
-                    // every tickerlake.cdc.batch-wait ms while frames wait).
-                    boolean stalled = lastGrowth > 0 && now - lastGrowth > 5_000_000_000L;
+                    // Done: the group committed every raw offset, or (it commits none) a record out per frame in.
+                    boolean consumed = servers.committed(group, Servers.RAW_TOPICS) >= frames || last >= frames;
+                    // Unconfirmed: fewer records than frames and nothing written for 30 s.
+                    boolean stalled = lastGrowth > 0 && now - lastGrowth > 30_000_000_000L;
                     if (quiet && consumed || stalled || now > deadline) {
                         long deadLetters = servers.endOffsets(List.of(Servers.DLQ_TOPIC));
                         // The first envelope was written within one poll before it was seen.
                         double seconds = Progress.seconds(first - 100_000_000L, lastGrowth);
                         Run run = new Run(frames / seconds, last - deadLetters, deadLetters, consumed);
-                        if (!consumed) {
+                        if (servers.committed(group, Servers.RAW_TOPICS) < frames) {
                             Progress.say("%s: the route's group %s has committed %,d of %,d raw offsets", name, group,
                                     servers.committed(group, Servers.RAW_TOPICS), frames);
                         }
                         Progress.say("%s: CDC route %,.0f frames/s (%,d envelopes, %,d dead letters%s)", name,
                                 run.framesPerSecond(), run.envelopes(), deadLetters,
-                                consumed ? "" : ", NOT confirmed by committed offsets");
+                                consumed ? "" : ", NOT complete: no output for 30 s");
                         return run;
                     }
                     Thread.sleep(100);

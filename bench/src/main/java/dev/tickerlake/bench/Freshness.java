@@ -7,7 +7,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.tickerlake.paimon.SyncJob;
+import dev.tickerlake.paimon.SyncJobState;
 import dev.tickerlake.testing.RunningTickerlake;
+import dev.tickerlake.upbit.FrameId;
+import dev.tickerlake.upbit.FrameParser;
+import dev.tickerlake.upbit.SyntheticFeed;
+import dev.tickerlake.upbit.SyntheticFrames;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
 import org.apache.paimon.catalog.CatalogFactory;
@@ -23,9 +34,10 @@ import org.apache.paimon.table.source.TableScan;
 import org.apache.paimon.types.RowKind;
 
 /**
- * Freshness at a live-like rate: tickerlake with its synthetic feed (R frames/s over M markets; each frame carries the
- * wall-clock time it was made as {@code timestamp}) and the sync job at a given checkpoint interval. Once all three
- * tables have a first snapshot, a Paimon streaming read per table polls every 200 ms for new snapshots; every row of a
+ * Freshness at a live-like rate: {@link SyntheticFeed} at R frames/s over M markets (each frame carries the wall-clock
+ * time it was made as {@code timestamp}) into the raw topics, started once tickerlake's sync job runs (at a given
+ * checkpoint interval) and a frame of each type has reached its table, so that Flink's start builds no backlog. Then
+ * a Paimon streaming read per table polls every 200 ms for new snapshots; every row of a
  * new snapshot whose frame was made within the measured window gives one sample: the time the poll first saw the
  * snapshot minus the row's {@code timestamp}.
  */
@@ -46,19 +58,24 @@ final class Freshness {
         Duration window = options.freshnessWindow();
         try (Servers servers = Servers.start(options.workDir(), name)) {
             Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
-            settings.put("tickerlake.source", "synthetic");
-            settings.put("tickerlake.synthetic.markets", String.valueOf(options.freshnessMarkets()));
-            settings.put("tickerlake.synthetic.rate", String.valueOf(options.freshnessRate()));
+            settings.put("tickerlake.source", "none");
             settings.put("tickerlake.paimon.enabled", "true");
             settings.put("tickerlake.flink.checkpoint-interval", checkpointInterval.toMillis() + "ms");
             Progress.say("%s: tickerlake with the synthetic feed at %,d frames/s over %d markets, checkpoints every "
                     + "%d ms", name, options.freshnessRate(), options.freshnessMarkets(), checkpointInterval.toMillis());
             Map<String, String> catalogOptions = new HashMap<>(servers.catalogOptions(Pipeline.WAREHOUSE));
             catalogOptions.put("cache-enabled", "false");
-            try (RunningTickerlake ignored = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings);
-                 Catalog catalog = CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)))) {
+            try (RunningTickerlake tickerlake = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings);
+                 Catalog catalog = CatalogFactory.createCatalog(CatalogContext.create(Options.fromMap(catalogOptions)));
+                 LiveFeed feed = new LiveFeed(servers.bootstrapServers(), options.freshnessMarkets(),
+                         options.freshnessRate())) {
+                awaitSyncJob(tickerlake);
+                // A few frames first, so that the tables exist and Flink's tasks run before the paced feed starts.
+                feed.prime();
                 List<Stream> streams = awaitTables(catalog, checkpointInterval);
-                catchUp(name, streams, checkpointInterval, options.quick());
+                long feedStart = System.currentTimeMillis();
+                feed.start();
+                catchUp(name, streams, checkpointInterval, feedStart);
                 long windowStart = System.currentTimeMillis();
                 long windowEnd = windowStart + window.toMillis();
                 long giveUp = windowEnd + checkpointInterval.toMillis() * 3 + 30_000;
@@ -98,18 +115,18 @@ final class Freshness {
     }
 
     /**
-     * Reads without measuring until the pipeline has caught up with the feed (the newest readable frame of every
-     * table at most one checkpoint interval + 5 s old): the backlog made while the sync job started is not freshness.
+     * Reads without measuring until the pipeline has caught up with the feed (every table has rows of the paced feed,
+     * the newest at most one checkpoint interval + 5 s old): the backlog made while the sync job started is not
+     * freshness.
      */
-    private static void catchUp(String name, List<Stream> streams, Duration checkpointInterval, boolean quick)
+    private static void catchUp(String name, List<Stream> streams, Duration checkpointInterval, long feedStart)
             throws Exception {
         long start = System.currentTimeMillis();
         long deadline = start + 180_000;
         long nextReport = start + 15_000;
         List<Long> ignored = new ArrayList<>();
-        // How old the newest readable frame was a while ago (30 s; 15 s in a quick run): still growing after twice that
-        // means it never catches up.
-        long compareMillis = quick ? 15_000 : 30_000;
+        // How old the newest readable frame was 30 s ago: still growing after a minute means it never catches up.
+        long compareMillis = 30_000;
         java.util.ArrayDeque<long[]> history = new java.util.ArrayDeque<>();
         while (System.currentTimeMillis() < deadline) {
             for (Stream stream : streams) {
@@ -117,7 +134,8 @@ final class Freshness {
             }
             long now = System.currentTimeMillis();
             long oldest = now - streams.stream().mapToLong(s -> s.newest).min().orElse(0);
-            if (oldest <= checkpointInterval.toMillis() + 5_000) {
+            boolean fed = streams.stream().allMatch(stream -> stream.newest >= feedStart);
+            if (fed && oldest <= checkpointInterval.toMillis() + 5_000) {
                 return;
             }
             history.addLast(new long[] {now, oldest});
@@ -140,6 +158,60 @@ final class Freshness {
         Progress.say("  %s: did not catch up with the feed within 180 s; measuring anyway", name);
     }
 
+    /** Waits until tickerlake's sync job runs: the feed starts then, so no backlog builds up while Flink starts. */
+    private static void awaitSyncJob(RunningTickerlake tickerlake) throws Exception {
+        SyncJob job = tickerlake.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (job.state().status() != SyncJobState.Status.RUNNING) {
+            if (job.state().status() == SyncJobState.Status.FAILED || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the sync job did not start: " + job.state());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * {@link SyntheticFeed} at R frames/s, each frame to its raw topic keyed by market as tickerlake's feed route sends
+     * it (the same producer settings: acks=all, idempotent).
+     */
+    private static final class LiveFeed implements AutoCloseable {
+        private final SyntheticFeed feed;
+        private final KafkaProducer<String, byte[]> producer;
+        private final FrameParser parser = new FrameParser();
+
+        LiveFeed(String bootstrapServers, int markets, int rate) {
+            this.feed = SyntheticFeed.builder().markets(markets).rate(rate).seed(Workload.SEED).build();
+            this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                    new StringSerializer(), new ByteArraySerializer());
+        }
+
+        /** One frame of each type (the first frames of another generator), stamped now. */
+        void prime() throws Exception {
+            SyntheticFrames frames = new SyntheticFrames(SyntheticFrames.marketCodes(10), Workload.SEED + 1);
+            java.util.Set<String> types = new java.util.HashSet<>();
+            while (types.size() < 3) {
+                SyntheticFrames.Frame frame = frames.next(System.currentTimeMillis());
+                if (types.add(frame.type())) {
+                    producer.send(new ProducerRecord<>("upbit-" + frame.type(), frame.market(), frame.json())).get();
+                }
+            }
+        }
+
+        void start() {
+            feed.start((frame, origin) -> {
+                FrameId id = parser.identify(frame);
+                producer.send(new ProducerRecord<>(id.topic(), id.market(), frame));
+            });
+        }
+
+        @Override
+        public void close() {
+            feed.close();
+            producer.close();
+        }
+    }
+
     /** Waits for every table's first snapshot, then opens a streaming read of each from its latest snapshot on. */
     private List<Stream> awaitTables(Catalog catalog, Duration checkpointInterval) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000 + checkpointInterval.toMillis() * 3;
@@ -153,6 +225,8 @@ final class Freshness {
                     }
                 } catch (Catalog.TableNotExistException notYet) {
                     // created with the first envelope of the table
+                } catch (RuntimeException beingWritten) {
+                    // e.g. a schema file listed while the sync job still writes it (S3 has no atomic rename): retry
                 }
             }
             if (streams.size() == Workload.TABLES.size()) {
@@ -170,7 +244,8 @@ final class Freshness {
     private static final class Stream {
         final StreamTableScan scan;
         final TableRead read;
-        long newest;
+        /** The newest frame time read so far; starts at the stream's opening (nothing newer is readable yet). */
+        long newest = System.currentTimeMillis();
 
         Stream(FileStoreTable table) {
             int timestamp = table.rowType().getFieldNames().indexOf("timestamp");

@@ -44,7 +44,9 @@ final class Servers implements AutoCloseable {
     }
 
     static Servers start(Path parent, String name) throws Exception {
-        Path dir = Files.createDirectories(parent.resolve(name));
+        Path dir = parent.resolve(name);
+        deleteTree(dir, true);
+        Files.createDirectories(dir);
         EmbeddedS3 s3 = new EmbeddedS3("127.0.0.1", EmbeddedKafka.freePort(), dir.resolve("s3"), KEY, KEY);
         EmbeddedKafka kafka = new EmbeddedKafka("127.0.0.1", EmbeddedKafka.freePort(), dir.resolve("kafka"));
         s3.start();
@@ -53,7 +55,9 @@ final class Servers implements AutoCloseable {
         // tickerlake makes sure of its buckets too, but asynchronously; the harness reads the warehouse at once.
         try (S3TestClient client = new S3TestClient(s3.endpoint(), KEY, KEY)) {
             for (String bucket : Config.application("tickerlake.s3.buckets").split(",")) {
-                client.createBucket(bucket.trim());
+                if (!client.buckets().contains(bucket.trim())) {
+                    client.createBucket(bucket.trim());
+                }
             }
         }
         String topics = String.join(",", RAW_TOPICS) + "," + CDC_TOPIC + "," + DLQ_TOPIC;

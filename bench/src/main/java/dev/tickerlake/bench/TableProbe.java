@@ -121,6 +121,9 @@ final class TableProbe implements AutoCloseable {
             return (FileStoreTable) catalog.getTable(Identifier.create(database, name));
         } catch (Catalog.TableNotExistException e) {
             return null;
+        } catch (RuntimeException beingWritten) {
+            // e.g. a schema file listed while the sync job still writes it (S3 has no atomic rename): next poll
+            return null;
         }
     }
 
