@@ -1,11 +1,15 @@
 package dev.tickerlake.cdc;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.tickerlake.upbit.FrameRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.DefaultMessage;
 
 /**
@@ -65,5 +69,22 @@ public final class CdcBatch {
             }
         }
         return new Result(envelopes, deadLetters);
+    }
+
+    /**
+     * Commits the batch's offsets, synchronously, once its envelopes and dead letters are acknowledged: the last
+     * record of each partition commits up to itself. (camel-kafka's batching consumer commits nothing on its own when
+     * Kafka's background auto-commit is off, and that auto-commit could commit records not yet mapped.)
+     */
+    public void commit(List<Exchange> records) {
+        Map<String, KafkaManualCommit> lastOfPartition = new LinkedHashMap<>();
+        for (Exchange record : records) {
+            Message raw = record.getMessage();
+            KafkaManualCommit commit = raw.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (commit != null) {
+                lastOfPartition.put(raw.getHeader("kafka.TOPIC") + "/" + raw.getHeader("kafka.PARTITION"), commit);
+            }
+        }
+        lastOfPartition.values().forEach(KafkaManualCommit::commit);
     }
 }

@@ -15,7 +15,12 @@ import java.util.stream.Collectors;
 
 import dev.tickerlake.testing.KafkaTestClient;
 import dev.tickerlake.testing.RunningTickerlake;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +121,26 @@ class TickerCdcIT {
             }
             assertThat(classByLine).containsAllEntriesOf(bad);
             assertThat(classByLine.values()).contains("invalid-utf8");
+
+            // The route's group has committed everything it mapped: a restart would not map it again.
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", app.property("tickerlake.kafka.bootstrap-servers")))) {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("tickerlake-cdc")
+                            .partitionsToOffsetAndMetadata().get();
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    int partitions = Integer.parseInt(app.property("tickerlake.kafka.partitions"));
+                    for (String topic : List.of("upbit-ticker", "upbit-trade", "upbit-orderbook")) {
+                        for (int p = 0; p < partitions; p++) {
+                            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                        }
+                    }
+                    Map<TopicPartition, Long> ends = new HashMap<>();
+                    admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+                    assertThat(committed).isNotEmpty();
+                    assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum())
+                            .isEqualTo(ends.values().stream().mapToLong(Long::longValue).sum()).isPositive();
+                });
+            }
         }
 
         // The same raw records consumed again by a new group: the same envelopes, byte for byte.
