@@ -75,7 +75,7 @@ public class TimeTravelService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> catalogOptions;
-    private Catalog catalog;
+    private volatile Catalog catalog;
 
     /** A service over a catalog opened (on first use) with these Paimon catalog options. */
     public TimeTravelService(Map<String, String> catalogOptions) {
@@ -417,10 +417,12 @@ public class TimeTravelService implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-            catalog = null;
+    /** Not synchronized: a catalog still being opened against an unreachable S3 must not hold up shutdown. */
+    public void close() throws Exception {
+        Catalog open = catalog;
+        catalog = null;
+        if (open != null) {
+            open.close();
         }
     }
 
