@@ -60,6 +60,9 @@ public final class Bench {
         if (options.figure("1")) {
             attempt("1–3", "e2e baseline. ratio. limit scale." + options.markets(), this::throughput);
         }
+        if (options.figure("9")) {
+            attempt("9", "options.", this::tableOptions);
+        }
         if (options.figure("4")) {
             attempt("4", "cdc.", this::cdcAlone);
         }
@@ -166,6 +169,21 @@ public final class Bench {
         for (int m : scale) {
             add("scale." + m, "8. end to end at " + m + " markets", "frames/s");
         }
+        addVariants();
+    }
+
+    private void addVariants() {
+        add("options.tickerlake", "9. Paimon alone, tickerlake's table options", "rows/s");
+        for (Map<String, String> change : options.variants()) {
+            String label = label(change);
+            add("options." + label, "9. Paimon alone, tickerlake's options with " + label, "rows/s");
+            add("options.ratio." + label, "9. … ÷ tickerlake's options, " + label, "x");
+        }
+    }
+
+    /** A variant's changes as one label, e.g. {@code bucket=1,file.format=avro}. */
+    static String label(Map<String, String> change) {
+        return String.join(",", change.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private void add(String id, String title, String unit) {
@@ -234,6 +252,31 @@ public final class Bench {
                 Progress.say("== figure 8, %d markets, run %d/%d", markets, run, options.scaleRuns());
                 Pipeline.Run r = pipeline.run("scale-" + markets + "-" + run, options.frames(), markets, false);
                 figure("scale." + markets).add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
+            }
+        }
+    }
+
+    // ---- 9: table options, one change at a time ------------------------------------------------------------------
+
+    private void tableOptions() throws Exception {
+        Pipeline pipeline = new Pipeline(options);
+        long runStart = 0;
+        Figure[] noted = figures.values().stream().filter(f -> f.id().startsWith("options.")).toArray(Figure[]::new);
+        for (int run = 1; run <= options.runs(); run++) {
+            if (!fits(run, runStart, "figure 9", noted)) {
+                break;
+            }
+            runStart = System.nanoTime();
+            Progress.say("== figure 9, run %d/%d: tickerlake's table options and %d variants, %,d frames", run,
+                    options.runs(), options.variants().size(), options.frames());
+            Map<String, Double> rates = pipeline.variants("options-" + run, options.frames(), options.markets(),
+                    options.variants());
+            double ours = rates.get("tickerlake");
+            figure("options.tickerlake").add(ours).detail("tableOptions", Config.tableOptions());
+            for (Map<String, String> change : options.variants()) {
+                String label = label(change);
+                figure("options." + label).add(rates.get(label));
+                figure("options.ratio." + label).add(rates.get(label) / ours);
             }
         }
     }

@@ -18,7 +18,7 @@ import dev.tickerlake.upbit.FrameSources;
  */
 final class BenchOptions {
 
-    static final Set<String> FIGURES = Set.of("1", "4", "5", "6", "7", "8");
+    static final Set<String> FIGURES = Set.of("1", "4", "5", "6", "7", "8", "9");
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final boolean quick;
@@ -35,6 +35,9 @@ final class BenchOptions {
         // Paimon's own default is bucket -1 (dynamic), which kafka_sync_database's default combined sink rejects
         // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
         values.put("stock-options", "bucket=1");
+        // Figure 9: each a change to tickerlake's table options (key= removes one), synced alone on the same envelopes.
+        values.put("variants", "bucket=1;bucket=2;changelog-producer=none;file.format=avro;"
+                + "file.format.per.level=0:avro;num-sorted-run.stop-trigger=2147483647;write-buffer-size=256mb");
         values.put("freshness-window", quick ? "5s" : "60s");
         values.put("freshness-rate", "1000");
         values.put("freshness-markets", "200");
@@ -45,7 +48,7 @@ final class BenchOptions {
         values.put("footprint-warmup", quick ? "5s" : "30s");
         values.put("jmh-iterations", quick ? "2" : "5");
         values.put("jmh-time", quick ? "1s" : "2s");
-        values.put("only", "1,4,5,6,7,8");
+        values.put("only", "1,4,5,6,7,8,9");
         // Runs after the first of a figure are skipped when they would not fit (see Bench#fits).
         values.put("budget", quick ? "3m" : "20m");
         values.put("machine", hostname());
@@ -108,8 +111,19 @@ final class BenchOptions {
 
     /** The "stock" baseline's table options: only what kafka_sync_database requires to run. */
     Map<String, String> stockTableOptions() {
+        return tableOptions(values.get("stock-options"));
+    }
+
+    /** Figure 9's variants: each a change ({@code key=value,...}; an empty value removes the key) of tickerlake's options. */
+    List<Map<String, String>> variants() {
+        return Arrays.stream(values.get("variants").split(";")).map(String::trim).filter(v -> !v.isEmpty())
+                .map(BenchOptions::tableOptions).toList();
+    }
+
+    /** {@code key=value,key=value} as an ordered map (a value may itself hold {@code :} or {@code =}). */
+    static Map<String, String> tableOptions(String list) {
         Map<String, String> options = new LinkedHashMap<>();
-        for (String option : values.get("stock-options").split(",")) {
+        for (String option : list.split(",")) {
             int eq = option.indexOf('=');
             if (eq > 0) {
                 options.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());

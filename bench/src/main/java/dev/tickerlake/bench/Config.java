@@ -26,14 +26,7 @@ final class Config {
 
     /** {@code tickerlake.paimon.table-options}: the options of every table tickerlake creates. */
     static Map<String, String> tableOptions() {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String option : application("tickerlake.paimon.table-options").split(",")) {
-            int eq = option.indexOf('=');
-            if (eq > 0) {
-                options.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
-            }
-        }
-        return options;
+        return BenchOptions.tableOptions(application("tickerlake.paimon.table-options"));
     }
 
     private static Properties load() {

@@ -69,15 +69,66 @@ final class Pipeline {
             long rows = frames - deadLetters;
             double[] limit = limit(servers, envelopes);
             Progress.say("%s: plain consumer %,.0f records/s (%,d envelopes, %,d rows)", name, limit[0], envelopes, rows);
-            double stock = syncAlone(name, servers, workload, "stock", options.stockTableOptions());
-            double ours = syncAlone(name, servers, workload, "tickerlake_options", Config.tableOptions());
+            double stock = syncAlone(name, servers, workload, "stock", "stock table options",
+                    options.stockTableOptions());
+            double ours = syncAlone(name, servers, workload, "tickerlake_options", "tickerlake's table options",
+                    Config.tableOptions());
             return new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / envelopes, envelopes, deadLetters,
                     firstSnapshot, cdcStage);
         }
     }
 
+    /**
+     * Figure 9: the envelopes of {@code frames} frames (tickerlake's CDC route, without the sync job, fills upbit-cdc),
+     * synced by Paimon's action alone with tickerlake's table options and then with each variant of them; rows/s by
+     * label ("tickerlake" first, then each variant's changes).
+     */
+    Map<String, Double> variants(String name, int frames, int markets, List<Map<String, String>> variants)
+            throws Exception {
+        try (Servers servers = Servers.start(options.workDir(), name)) {
+            Progress.say("%s: pre-loading %,d frames over %d markets into the raw topics", name, frames, markets);
+            Workload workload = new Workload(frames, markets).preload(servers.bootstrapServers());
+            Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
+            settings.put("tickerlake.source", "none");
+            settings.put("tickerlake.paimon.enabled", "false");
+            try (RunningTickerlake ignored = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings)) {
+                long deadline = System.nanoTime() + options.phaseTimeout(frames).toNanos();
+                while (servers.endOffsets(List.of(Servers.CDC_TOPIC, Servers.DLQ_TOPIC)) < frames) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(name + ": the CDC route did not write an envelope per frame");
+                    }
+                    Thread.sleep(250);
+                }
+            }
+            Progress.say("%s: %,d envelopes on %s", name, servers.endOffsets(List.of(Servers.CDC_TOPIC)),
+                    Servers.CDC_TOPIC);
+            if (!options.quick()) {
+                // The first sync job in this JVM pays for class loading and JIT: not any variant's cost.
+                Progress.say("%s: one untimed sync first (warm-up)", name);
+                syncAlone(name, servers, workload, "warm_up", "warm-up", Config.tableOptions());
+            }
+            Map<String, Double> rates = new LinkedHashMap<>();
+            rates.put("tickerlake", syncAlone(name, servers, workload, "tickerlake_options",
+                    "tickerlake's table options", Config.tableOptions()));
+            int i = 0;
+            for (Map<String, String> change : variants) {
+                Map<String, String> tableOptions = new LinkedHashMap<>(Config.tableOptions());
+                change.forEach((key, value) -> {
+                    if (value.isEmpty()) {
+                        tableOptions.remove(key);
+                    } else {
+                        tableOptions.put(key, value);
+                    }
+                });
+                String label = Bench.label(change);
+                rates.put(label, syncAlone(name, servers, workload, "variant_" + ++i, label, tableOptions));
+            }
+            return rates;
+        }
+    }
+
     /** Paimon's action alone on the envelopes of upbit-cdc, into database {@code database}; rows/s. */
-    private double syncAlone(String name, Servers servers, Workload workload, String database,
+    private double syncAlone(String name, Servers servers, Workload workload, String database, String label,
                              Map<String, String> tableOptions) throws Exception {
         SyncJobSettings settings = SyncJobSettings.builder()
                 .warehouse(WAREHOUSE)
@@ -100,9 +151,8 @@ final class Pipeline {
             Timing timing = await(name + " paimon alone (" + database + ")", servers, database, workload, start, false,
                     job);
             double rate = workload.frames / Progress.seconds(start, timing.complete);
-            Progress.say("%s: paimon alone, %s: %,.0f rows/s (%.1f s; first snapshot after %.1f s)", name,
-                    tableOptions.equals(options.stockTableOptions()) ? "stock table options" : "tickerlake's table options",
-                    rate, Progress.seconds(start, timing.complete), timing.firstSnapshot);
+            Progress.say("%s: paimon alone, %s: %,.0f rows/s (%.1f s; first snapshot after %.1f s)", name, label, rate,
+                    Progress.seconds(start, timing.complete), timing.firstSnapshot);
             job.cancel();
             return rate;
         }

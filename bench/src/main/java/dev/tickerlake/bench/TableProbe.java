@@ -1,10 +1,13 @@
 package dev.tickerlake.bench;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
+import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
 import org.apache.paimon.catalog.CatalogFactory;
@@ -20,7 +23,8 @@ import org.apache.paimon.table.source.ReadBuilder;
  * {@link Workload}: {@code trade} one row per trade frame, {@code ticker} and {@code orderbook} the latest frame of
  * every market (its {@code timestamp}). A table counts as complete at the moment its passing snapshot was first seen
  * by {@link #poll()} (the harness polls every 250 ms), so "complete" means readable by any reader at that moment.
- * Cheap on the pipeline: snapshot metadata on every poll, rows only when a new snapshot may complete a table.
+ * Cheap on the pipeline: snapshot metadata on every poll, rows only when a new snapshot added rows (not after a
+ * compaction alone) and may complete a table.
  */
 final class TableProbe implements AutoCloseable {
 
@@ -29,7 +33,8 @@ final class TableProbe implements AutoCloseable {
     private final Workload expected;
     private final Map<String, Long> snapshot = new HashMap<>();
     private final Map<String, Long> seenAt = new HashMap<>();
-    private final Map<String, Long> checkedSnapshot = new HashMap<>();
+    /** Tables with rows added since they were last read. */
+    private final Set<String> added = new HashSet<>();
     private final Map<String, Long> completeAt = new HashMap<>();
     private long tradeRecords;
     private Long firstSnapshotAt;
@@ -49,7 +54,10 @@ final class TableProbe implements AutoCloseable {
             FileStoreTable table = table(name);
             Long id = table == null ? null : table.snapshotManager().latestSnapshotId();
             if (id != null && !id.equals(snapshot.get(name))) {
-                snapshot.put(name, id);
+                Long previous = snapshot.put(name, id);
+                if (addedRows(table, previous == null ? 1 : previous + 1, id)) {
+                    added.add(name);
+                }
                 seenAt.put(name, now);
                 if (firstSnapshotAt == null) {
                     firstSnapshotAt = now;
@@ -63,13 +71,13 @@ final class TableProbe implements AutoCloseable {
         boolean nearlyAll = tradeRecords >= expected.trades * 0.9;
         for (String name : Workload.TABLES) {
             Long id = snapshot.get(name);
-            if (completeAt.containsKey(name) || id == null || id.equals(checkedSnapshot.get(name)) || !nearlyAll) {
+            if (completeAt.containsKey(name) || id == null || !added.contains(name) || !nearlyAll) {
                 continue;
             }
             if ("trade".equals(name) && tradeRecords < expected.trades) {
                 continue;
             }
-            checkedSnapshot.put(name, id);
+            added.remove(name);
             if (complete(name, id)) {
                 completeAt.put(name, seenAt.get(name));
             }
@@ -90,6 +98,17 @@ final class TableProbe implements AutoCloseable {
     String status() {
         return String.format(Locale.ROOT, "trade %,d/%,d records, snapshots %s, complete %s", tradeRecords,
                 expected.trades, snapshot, completeAt.keySet());
+    }
+
+    /** Whether a snapshot in [{@code from}, {@code to}] added rows (a COMPACT one changes no table's content). */
+    private static boolean addedRows(FileStoreTable table, long from, long to) {
+        for (long id = Math.max(from, to - 100); id <= to; id++) {
+            if (!table.snapshotManager().snapshotExists(id)
+                    || table.snapshotManager().snapshot(id).commitKind() != Snapshot.CommitKind.COMPACT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean complete(String name, long snapshotId) throws Exception {
