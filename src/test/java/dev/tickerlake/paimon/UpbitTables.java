@@ -58,7 +58,10 @@ public final class UpbitTables implements AutoCloseable {
         return Map.of("warehouse", warehouse.toUri().toString());
     }
 
-    /** The sync job's table options: bucket 4, input changelog, latest by exchange time. */
+    /**
+     * The test tables' options: bucket 4 (several buckets per table, as on a cluster), input changelog, latest by
+     * exchange time; the shipped options (application.properties) add write-throughput tunings on top.
+     */
     public static Map<String, String> upbitOptions() {
         Map<String, String> options = new HashMap<>();
         options.put("bucket", "4");

@@ -58,7 +58,7 @@ public final class Bench {
         }
         // The headline figures first: later runs of a figure are the first to go when time runs short.
         if (options.figure("1")) {
-            attempt("1–3", "e2e baseline. ratio. limit scale." + options.markets(), this::throughput);
+            attempt("1–3", "e2e baseline. ratio. limit", this::throughput);
         }
         if (options.figure("9")) {
             attempt("9", "options.", this::tableOptions);
@@ -161,13 +161,9 @@ public final class Bench {
         add("footprint.rss", "7. RSS after warm-up", "MB");
         add("footprint.heap", "7. heap used after warm-up", "MB");
         add("footprint.stop", "7. SIGTERM → exit", "s");
-        List<Integer> scale = new ArrayList<>(options.scaleMarkets());
-        if (!scale.contains(markets)) {
-            scale.add(markets);
-        }
-        scale.sort(null);
-        for (int m : scale) {
-            add("scale." + m, "8. end to end at " + m + " markets", "frames/s");
+        for (int m : options.scaleMarkets()) {
+            add("scale." + m, "8. end to end at " + m + " markets, " + options.scaleFrames() / 1000 + "k frames",
+                    "frames/s");
         }
         addVariants();
     }
@@ -177,7 +173,7 @@ public final class Bench {
         for (Map<String, String> change : options.variants()) {
             String label = label(change);
             add("options." + label, "9. Paimon alone, tickerlake's options with " + label, "rows/s");
-            add("options.ratio." + label, "9. … ÷ tickerlake's options, " + label, "x");
+            add("options.ratio." + label, "9. ratio to tickerlake's options: " + label, "x");
         }
     }
 
@@ -205,7 +201,6 @@ public final class Bench {
             Progress.say("== figures 1–3, run %d/%d: %,d frames", run, options.runs(), options.frames());
             Pipeline.Run r = pipeline.run("throughput-" + run, options.frames(), options.markets(), true);
             figure("e2e").add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
-            figure("scale." + options.markets()).add(r.endToEnd());
             figure("baseline.stock").add(r.stock());
             figure("baseline.tickerlake").add(r.tickerlakeOptions());
             figure("ratio.e2e/stock").add(r.endToEnd() / r.stock());
@@ -229,8 +224,8 @@ public final class Bench {
         if (warm || options.quick()) {
             return;
         }
-        Progress.say("== warm-up: one untimed end-to-end run of 2,000 frames");
-        pipeline.run("warm-up", 2_000, options.markets(), false);
+        Progress.say("== warm-up: one untimed end-to-end run of 20,000 frames");
+        pipeline.run("warm-up", 20_000, options.markets(), false);
         warm = true;
     }
 
@@ -239,18 +234,18 @@ public final class Bench {
     private void scale() throws Exception {
         Pipeline pipeline = new Pipeline(options);
         warmUp(pipeline);
-        for (int markets : options.scaleMarkets()) {
-            if (markets == options.markets() && options.figure("1")) {
-                continue;
+        // A round is one run at every market count, so that a short budget drops whole rounds, not the last counts.
+        long roundStart = 0;
+        Figure[] noted = figures.values().stream().filter(f -> f.id().startsWith("scale.")).toArray(Figure[]::new);
+        for (int run = 1; run <= options.scaleRuns(); run++) {
+            if (!fits(run, roundStart, "figure 8", noted)) {
+                break;
             }
-            long runStart = 0;
-            for (int run = 1; run <= options.scaleRuns(); run++) {
-                if (!fits(run, runStart, "figure 8 at " + markets + " markets", figure("scale." + markets))) {
-                    break;
-                }
-                runStart = System.nanoTime();
-                Progress.say("== figure 8, %d markets, run %d/%d", markets, run, options.scaleRuns());
-                Pipeline.Run r = pipeline.run("scale-" + markets + "-" + run, options.frames(), markets, false);
+            roundStart = System.nanoTime();
+            for (int markets : options.scaleMarkets()) {
+                Progress.say("== figure 8, %d markets, run %d/%d, %,d frames", markets, run, options.scaleRuns(),
+                        options.scaleFrames());
+                Pipeline.Run r = pipeline.run("scale-" + markets + "-" + run, options.scaleFrames(), markets, false);
                 figure("scale." + markets).add(r.endToEnd()).detail("run" + run, Pipeline.describe(r));
             }
         }
@@ -268,17 +263,24 @@ public final class Bench {
             }
             runStart = System.nanoTime();
             Progress.say("== figure 9, run %d/%d: tickerlake's table options and %d variants, %,d frames", run,
-                    options.runs(), options.variants().size(), options.frames());
-            Map<String, Double> rates = pipeline.variants("options-" + run, options.frames(), options.markets(),
-                    options.variants());
-            double ours = rates.get("tickerlake");
-            figure("options.tickerlake").add(ours).detail("tableOptions", Config.tableOptions());
+                    options.runs(), options.variants().size(), options.variantFrames());
+            Map<String, List<Double>> rates = pipeline.variants("options-" + run, options.variantFrames(),
+                    options.markets(), options.variants(), !warm);
+            warm = true;
+            double ours = mean(rates.get("tickerlake"));
+            rates.get("tickerlake").forEach(figure("options.tickerlake")::add);
+            figure("options.tickerlake").detail("tableOptions", Config.tableOptions())
+                    .note("2 syncs per run, order A B … B A");
             for (Map<String, String> change : options.variants()) {
                 String label = label(change);
-                figure("options." + label).add(rates.get(label));
-                figure("options.ratio." + label).add(rates.get(label) / ours);
+                rates.get(label).forEach(figure("options." + label)::add);
+                figure("options.ratio." + label).add(mean(rates.get(label)) / ours);
             }
         }
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
     // ---- 4: the CDC route alone -------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ final class BenchOptions {
         values.put("frames", quick ? "5000" : "300000");
         values.put("markets", "200");
         values.put("runs", quick ? "1" : "3");
-        values.put("scale-markets", "10,1000");
+        values.put("scale-markets", "10,200,1000");
+        values.put("scale-frames", quick ? "5000" : "100000");
         values.put("scale-runs", quick ? "1" : "3");
         values.put("cdc-frames", quick ? "5000" : "100000");
         values.put("throughput-checkpoint", "2s");
@@ -36,8 +37,10 @@ final class BenchOptions {
         // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
         values.put("stock-options", "bucket=1");
         // Figure 9: each a change to tickerlake's table options (key= removes one), synced alone on the same envelopes.
-        values.put("variants", "bucket=1;bucket=2;changelog-producer=none;file.format=avro;"
-                + "file.format.per.level=0:avro;num-sorted-run.stop-trigger=2147483647;write-buffer-size=256mb");
+        // Default: tickerlake's options with each of its tunings taken back (bucket 4 was the first choice).
+        values.put("variants", "bucket=4;file.format.per.level=,changelog-file.format=;"
+                + "num-sorted-run.stop-trigger=,sort-spill-threshold=");
+        values.put("variant-frames", quick ? "5000" : "100000");
         values.put("freshness-window", quick ? "5s" : "60s");
         values.put("freshness-rate", "1000");
         values.put("freshness-markets", "200");
@@ -97,8 +100,16 @@ final class BenchOptions {
                 .collect(Collectors.toList());
     }
 
+    int scaleFrames() {
+        return integer("scale-frames");
+    }
+
     int scaleRuns() {
         return integer("scale-runs");
+    }
+
+    int variantFrames() {
+        return integer("variant-frames");
     }
 
     int cdcFrames() {
