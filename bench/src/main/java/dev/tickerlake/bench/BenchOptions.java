@@ -28,7 +28,7 @@ final class BenchOptions {
         values.put("frames", quick ? "5000" : "300000");
         values.put("markets", "200");
         values.put("runs", quick ? "1" : "3");
-        values.put("scale-markets", "10,200,1000");
+        values.put("scale-markets", quick ? "10,1000" : "10,200,1000");
         values.put("scale-frames", quick ? "5000" : "100000");
         values.put("scale-runs", quick ? "1" : "3");
         values.put("cdc-frames", quick ? "5000" : "100000");
@@ -44,7 +44,8 @@ final class BenchOptions {
         values.put("freshness-window", quick ? "5s" : "60s");
         values.put("freshness-rate", "1000");
         values.put("freshness-markets", "200");
-        values.put("freshness-intervals", Config.application("tickerlake.flink.checkpoint-interval") + ",2s");
+        values.put("freshness-intervals",
+                quick ? "2s" : Config.application("tickerlake.flink.checkpoint-interval") + ",2s");
         values.put("tt-rows", quick ? "40000" : "1000000");
         values.put("tt-requests", quick ? "30" : "200");
         values.put("tt-storage", "s3");
@@ -126,7 +127,7 @@ final class BenchOptions {
         return tableOptions(values.get("stock-options"));
     }
 
-    /** Figure 9's variants: each a change ({@code key=value,...}; an empty value removes the key) of tickerlake's options. */
+    /** Figure 9's variants, each a change of tickerlake's options: {@code key=value,...}; an empty value removes a key. */
     List<Map<String, String>> variants() {
         return Arrays.stream(values.get("variants").split(";")).map(String::trim).filter(v -> !v.isEmpty())
                 .map(BenchOptions::tableOptions).toList();
