@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.tickerlake.upbit.FrameSources;
@@ -17,8 +16,6 @@ import dev.tickerlake.upbit.FrameSources;
  * {@code --name=value} (see bench/README.md). {@code --only=} picks figures by number (e.g. {@code --only=1,4}).
  */
 final class BenchOptions {
-
-    static final Set<String> FIGURES = Set.of("1", "4", "5", "6", "7", "8", "9");
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final boolean quick;
