@@ -150,10 +150,17 @@ public final class Topics {
                         changes(differing, wanted));
             } else {
                 LOG.info("Topic {} found; its retention is left as it is ({}); "
-                        + "tickerlake.kafka.align-retention=true would set it to the configured limits", name,
-                        changes(differing, wanted));
+                        + "tickerlake.kafka.align-retention=true would set the configured limits", name,
+                        kept(differing, wanted));
             }
         }
+    }
+
+    private static String kept(Map<String, String> differing, Map<String, String> wanted) {
+        StringBuilder text = new StringBuilder();
+        differing.forEach((key, is) -> text.append(text.isEmpty() ? "" : ", ")
+                .append(key).append(' ').append(is).append(", configured ").append(wanted.get(key)));
+        return text.toString();
     }
 
     private static String changes(Map<String, String> differing, Map<String, String> wanted) {
