@@ -147,26 +147,20 @@ public final class Topics {
                         .toList();
                 admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(10, TimeUnit.SECONDS);
                 LOG.info("Topic {} found; retention aligned to the configured limits: {}", name,
-                        changes(differing, wanted));
+                        compared(differing, wanted, " -> "));
             } else {
                 LOG.info("Topic {} found; its retention is left as it is ({}); "
                         + "tickerlake.kafka.align-retention=true would set the configured limits", name,
-                        kept(differing, wanted));
+                        compared(differing, wanted, ", configured "));
             }
         }
     }
 
-    private static String kept(Map<String, String> differing, Map<String, String> wanted) {
+    /** "retention.ms -1{between}86400000, …" for each setting that differs. */
+    private static String compared(Map<String, String> differing, Map<String, String> wanted, String between) {
         StringBuilder text = new StringBuilder();
         differing.forEach((key, is) -> text.append(text.isEmpty() ? "" : ", ")
-                .append(key).append(' ').append(is).append(", configured ").append(wanted.get(key)));
-        return text.toString();
-    }
-
-    private static String changes(Map<String, String> differing, Map<String, String> wanted) {
-        StringBuilder text = new StringBuilder();
-        differing.forEach((key, was) -> text.append(text.isEmpty() ? "" : ", ")
-                .append(key).append(' ').append(was).append(" -> ").append(wanted.get(key)));
+                .append(key).append(' ').append(is).append(between).append(wanted.get(key)));
         return text.toString();
     }
 
