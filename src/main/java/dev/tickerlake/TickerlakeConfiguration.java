@@ -13,6 +13,8 @@ import dev.tickerlake.admin.SyncControl;
 import dev.tickerlake.cdc.CdcCounters;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
+import dev.tickerlake.health.RetentionHealth;
+import dev.tickerlake.kafka.RetentionSettings;
 import dev.tickerlake.kafka.Topics;
 import dev.tickerlake.paimon.ManagedSyncJob;
 import dev.tickerlake.paimon.S3Settings;
@@ -69,9 +71,13 @@ public class TickerlakeConfiguration implements CamelConfiguration {
             requireSet(props, S3_SECRET_KEY, "S3_SECRET_KEY");
         }
         CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
+        int partitions = Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4"));
+        RetentionSettings retention = RetentionSettings.fromSettings(key -> property(props, key, null),
+                property(props, KAFKA_BOOTSTRAP, "").isBlank());
         if (property(props, KAFKA_BOOTSTRAP, "").isBlank()) {
             EmbeddedKafka server = new EmbeddedKafka(host,
-                    Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"));
+                    Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"),
+                    retention.raw().brokerDefaults(partitions));
             kafka = CompletableFuture.supplyAsync(() -> started(server, server::start));
         }
 
@@ -96,9 +102,11 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         KafkaReadiness kafkaReadiness = new KafkaReadiness(property(props, KAFKA_BOOTSTRAP, ""));
         context.addService(new Closing(kafkaReadiness), true, true);
         Topics topics = new Topics(property(props, KAFKA_BOOTSTRAP, ""), property(props, "tickerlake.kafka.topics", ""),
-                Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4")),
-                Integer.parseInt(property(props, "tickerlake.kafka.replication-factor", "1")));
+                partitions, Integer.parseInt(property(props, "tickerlake.kafka.replication-factor", "1")), retention);
         context.getRegistry().bind("topics", topics);
+        RetentionHealth retentionHealth = new RetentionHealth(property(props, KAFKA_BOOTSTRAP, ""),
+                retentionWatched(props, topics), retention.warnAt());
+        context.addService(new Closing(retentionHealth), true, true);
         Feed feed = new Feed(context, "direct:upbit-frame", 1000);
         context.getRegistry().bind("feed", feed);
 
@@ -153,7 +161,20 @@ public class TickerlakeConfiguration implements CamelConfiguration {
             health.register(kafkaReadiness);
             health.register(feed);
             health.register(syncJobHealth);
+            health.register(retentionHealth);
         }
+    }
+
+    /** The groups whose unread records retention could delete: the CDC route's (raw topics), the sync job's. */
+    private static Map<String, List<String>> retentionWatched(PropertiesComponent props, Topics topics) {
+        Map<String, List<String>> watched = new LinkedHashMap<>();
+        watched.put(property(props, "tickerlake.cdc.group-id", "tickerlake-cdc"), topics.names().stream()
+                .filter(t -> !t.equals(RetentionSettings.CDC_TOPIC) && !t.equals(RetentionSettings.DLQ_TOPIC)).toList());
+        if (Boolean.parseBoolean(property(props, "tickerlake.paimon.enabled", "true"))) {
+            watched.put(property(props, "tickerlake.paimon.consumer-group", "tickerlake-paimon-sync"),
+                    List.of(RetentionSettings.CDC_TOPIC));
+        }
+        return watched;
     }
 
     /** The sync job's settings, from the same S3 and Kafka settings the routes use (one place for credentials). */

@@ -7,12 +7,20 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
+import dev.tickerlake.kafka.Topics;
 import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.testing.S3TestClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +46,21 @@ class ExternalModeIT {
     }
 
     @Test
-    void usesConfiguredServersAndOpensNoEmbeddedPorts(@TempDir Path dataDir) throws Exception {
+    void usesConfiguredServersAsTheyAreAndOpensNoEmbeddedPorts(@TempDir Path dataDir) throws Exception {
         int s3Port = EmbeddedKafka.freePort();
         int unusedS3Port = EmbeddedKafka.freePort();
         int unusedKafkaPort = EmbeddedKafka.freePort();
+        // The cluster's operators keep dead letters forever; tickerlake must not change that by default.
+        ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, "upbit-dlq");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains("upbit-dlq")) {
+                admin.createTopics(List.of(new NewTopic("upbit-dlq", 1, (short) 1))).all().get();
+            }
+            admin.incrementalAlterConfigs(Map.of(dlq, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "-1"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("retention.bytes", "-1"), AlterConfigOp.OpType.SET))))
+                    .all().get();
+        }
         try (EmbeddedS3 s3 = new EmbeddedS3("127.0.0.1", s3Port, serversDir.resolve("s3-a"), "extkey", "extsecret123")) {
             s3.start();
             try (RunningTickerlake app = RunningTickerlake.start(dataDir, external(s3.endpoint(), Map.of(
@@ -55,6 +74,18 @@ class ExternalModeIT {
                 assertThat(listening("127.0.0.1:" + unusedKafkaPort)).as("embedded Kafka port").isFalse();
                 assertThat(dataDir.resolve("s3")).doesNotExist();
                 assertThat(dataDir.resolve("kafka")).doesNotExist();
+
+                Topics topics = app.context().getRegistry().lookupByNameAndType("topics", Topics.class);
+                await().atMost(Duration.ofSeconds(30)).until(topics::isReady);
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                    ConfigResource trade = new ConfigResource(ConfigResource.Type.TOPIC, "upbit-trade");
+                    Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(dlq, trade)).all().get();
+                    assertThat(configs.get(dlq).get("retention.ms").value()).isEqualTo("-1");
+                    assertThat(configs.get(dlq).get("retention.bytes").value()).isEqualTo("-1");
+                    // Created by tickerlake (here or in another test of this class): the shipped limits.
+                    assertThat(configs.get(trade).get("retention.ms").value()).isEqualTo("86400000");
+                    assertThat(configs.get(trade).get("retention.bytes").value()).isEqualTo(String.valueOf(128L << 20));
+                }
             }
         }
     }

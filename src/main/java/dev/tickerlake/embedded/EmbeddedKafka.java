@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import kafka.server.KafkaConfig;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * In-process single-node Kafka broker in KRaft mode (broker and controller in one server) for the embedded dev mode.
- * The log directory is formatted once and reused, so topics and offsets survive a restart.
+ * The log directory is formatted once and reused, so topics and offsets survive a restart. Broker-wide settings given
+ * to the constructor (e.g. {@code log.retention.ms}) become the defaults of every topic that does not set its own.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -30,12 +32,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String host;
     private final int port;
     private final Path logDir;
+    private final Map<String, String> brokerDefaults;
     private KafkaRaftServer server;
 
+    /** A broker with Kafka's own topic defaults (e.g. 7 days' retention, no size limit). */
     public EmbeddedKafka(String host, int port, Path logDir) {
+        this(host, port, logDir, Map.of());
+    }
+
+    public EmbeddedKafka(String host, int port, Path logDir, Map<String, String> brokerDefaults) {
         this.host = host;
         this.port = port;
         this.logDir = logDir.toAbsolutePath().normalize();
+        this.brokerDefaults = Map.copyOf(brokerDefaults);
     }
 
     public synchronized void start() throws Exception {
@@ -67,7 +76,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // tickerlake creates its topics itself; a typo in a topic name must not silently create a new one.
         props.put("auto.create.topics.enable", "false");
-        props.put("log.retention.hours", "-1");
+        props.putAll(brokerDefaults);
         KafkaConfig config = new KafkaConfig(props, false);
 
         // Format once; afterwards the directory keeps its cluster id, topics and offsets.

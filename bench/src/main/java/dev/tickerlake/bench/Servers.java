@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
+import dev.tickerlake.kafka.RetentionSettings;
 import dev.tickerlake.kafka.Topics;
 import dev.tickerlake.paimon.S3Settings;
 import dev.tickerlake.testing.S3TestClient;
@@ -62,7 +63,7 @@ final class Servers implements AutoCloseable {
         }
         String topics = String.join(",", RAW_TOPICS) + "," + CDC_TOPIC + "," + DLQ_TOPIC;
         new Topics(kafka.bootstrapServers(), topics, Integer.parseInt(Config.application("tickerlake.kafka.partitions")),
-                1).ensure();
+                1, RetentionSettings.fromSettings(key -> Config.application(key), true)).ensure();
         return servers;
     }
 

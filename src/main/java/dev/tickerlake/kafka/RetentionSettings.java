@@ -1,0 +1,65 @@
+package dev.tickerlake.kafka;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The retention of tickerlake's topics ({@code tickerlake.kafka.*-retention*}): the raw topics, {@code upbit-cdc}
+ * and {@code upbit-dlq}; whether topics that exist with other settings are aligned; and the share of a retention
+ * window that unread records may take before overall health warns.
+ */
+public record RetentionSettings(TopicRetention raw, TopicRetention cdc, TopicRetention dlq, boolean alignExisting,
+                                double warnAt) {
+
+    public static final String CDC_TOPIC = "upbit-cdc";
+    public static final String DLQ_TOPIC = "upbit-dlq";
+
+    public RetentionSettings {
+        if (!(warnAt > 0 && warnAt <= 1)) {
+            throw new IllegalArgumentException("tickerlake.kafka.retention-warning must be above 0 and at most 1: "
+                    + warnAt);
+        }
+    }
+
+    /** The retention of {@code topic}: the CDC topic's, the dead letters', or the raw topics' for any other. */
+    public TopicRetention of(String topic) {
+        return switch (topic) {
+            case CDC_TOPIC -> cdc;
+            case DLQ_TOPIC -> dlq;
+            default -> raw;
+        };
+    }
+
+    /**
+     * From tickerlake's settings ({@code settings} answers null for an unset key). Existing topics are aligned when
+     * {@code tickerlake.kafka.align-retention} is true, or when it is empty and the broker is the embedded one.
+     */
+    public static RetentionSettings fromSettings(Function<String, String> settings, boolean embeddedKafka) {
+        String align = value(settings, "tickerlake.kafka.align-retention", "").toLowerCase(Locale.ROOT);
+        if (!align.isEmpty() && !align.equals("true") && !align.equals("false")) {
+            throw new IllegalArgumentException("tickerlake.kafka.align-retention must be true, false or empty: "
+                    + align);
+        }
+        return new RetentionSettings(
+                topic(settings, "raw", "24h", "512MiB"),
+                topic(settings, "cdc", "72h", "2GiB"),
+                topic(settings, "dlq", "168h", "256MiB"),
+                align.isEmpty() ? embeddedKafka : Boolean.parseBoolean(align),
+                Double.parseDouble(value(settings, "tickerlake.kafka.retention-warning", "0.5")));
+    }
+
+    private static TopicRetention topic(Function<String, String> settings, String kind, String time, String size) {
+        String timeKey = "tickerlake.kafka." + kind + "-retention";
+        String sizeKey = timeKey + "-size";
+        try {
+            return TopicRetention.parse(value(settings, timeKey, time), value(settings, sizeKey, size));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(timeKey + " / " + sizeKey + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String value(Function<String, String> settings, String key, String fallback) {
+        String value = settings.apply(key);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}
