@@ -1,8 +1,6 @@
 package dev.tickerlake.paimon;
 
 import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -14,9 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.admin.ApiException;
 import dev.tickerlake.admin.RequestParams;
 import dev.tickerlake.admin.Responses;
@@ -72,7 +68,6 @@ public class TimeTravelService implements AutoCloseable {
     /** Option keys never shown by {@link #describe}: credentials, and file-system settings that may carry them. */
     private static final Pattern HIDDEN_OPTION = Pattern.compile(
             "(?i)(^(s3|s3a|fs|oss|hadoop)\\.)|secret|password|passwd|token|credential|access[-._]?key|session");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> catalogOptions;
     private volatile Catalog catalog;
@@ -320,8 +315,8 @@ public class TimeTravelService implements AutoCloseable {
 
     /** {@code POST .../tags} with the request body {@code {"name", "snapshot"?}} (JSON text, bytes, or a map). */
     public TagInfo createTag(String database, String table, Object body) {
-        JsonNode json = jsonBody(body);
-        return createTag(database, table, text(json, "name"), text(json, "snapshot"));
+        JsonNode json = RequestParams.jsonObject(body, "name", "snapshot");
+        return createTag(database, table, RequestParams.text(json, "name"), RequestParams.text(json, "snapshot"));
     }
 
     /** Tags {@code snapshot} (the latest when absent) as {@code name}: 409 if the tag exists (answer 201). */
@@ -365,18 +360,33 @@ public class TimeTravelService implements AutoCloseable {
 
     /** {@code POST .../rollback} with the request body {@code {"snapshot" | "tag", "dryRun"?}} (dryRun: false). */
     public Rollback rollback(String database, String table, Object body) {
-        JsonNode json = jsonBody(body);
-        JsonNode dryRun = json.get("dryRun");
-        return rollback(database, table, text(json, "snapshot"), text(json, "tag"),
-                RequestParams.flag("dryRun", dryRun == null || dryRun.isNull() ? null : dryRun.asText(), false));
+        return rollback(database, table, body, () -> { });
+    }
+
+    /**
+     * {@link #rollback(String, String, Object)}, running {@code beforeChange} once the request is known to be valid
+     * and just before the table changes (never for a dry run): the caller refuses there while a writer runs, and
+     * forgets whatever could write the removed snapshots again.
+     */
+    public Rollback rollback(String database, String table, Object body, Runnable beforeChange) {
+        JsonNode json = RequestParams.jsonObject(body, "snapshot", "tag", "dryRun");
+        return rollback(database, table, RequestParams.text(json, "snapshot"), RequestParams.text(json, "tag"),
+                RequestParams.flag(json, "dryRun", false), beforeChange);
+    }
+
+    /** Rolls back (see below) with nothing to do before the change. */
+    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun) {
+        return rollback(database, table, snapshot, tag, dryRun, () -> { });
     }
 
     /**
      * Rolls the table back to a snapshot (id) or a tag: every retained snapshot and every tag newer than the target
      * is removed. With {@code dryRun} nothing changes and the answer lists exactly what the rollback would remove.
-     * The caller guarantees that no writer (the sync job) runs on the table.
+     * The caller guarantees that no writer (the sync job) runs on the table; {@code beforeChange} runs right before
+     * the change.
      */
-    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun) {
+    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
+                             Runnable beforeChange) {
         if (given(snapshot) == given(tag)) {
             throw ApiException.badRequest("invalid_request", "give exactly one of snapshot and tag");
         }
@@ -395,6 +405,7 @@ public class TimeTravelService implements AutoCloseable {
         if (dryRun) {
             return new Rollback(target.ref(), planSnapshots, planTags, false);
         }
+        beforeChange.run();
 
         if (target.scanKey().equals(org.apache.paimon.CoreOptions.SCAN_TAG_NAME.key())) {
             paimonTable.rollbackTo(target.scanValue());
@@ -510,52 +521,5 @@ public class TimeTravelService implements AutoCloseable {
             }
         }
         return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-    }
-
-    /** A request body (JSON text, bytes, stream, Map or JsonNode) as a JSON object; a 400 when it is not one. */
-    public static JsonNode jsonBody(Object body) {
-        if (body instanceof Map<?, ?> map) {
-            return JSON.valueToTree(map);
-        }
-        if (body instanceof JsonNode node) {
-            return requireObject(node);
-        }
-        try {
-            JsonNode node;
-            if (body instanceof byte[] bytes) {
-                node = bytes.length == 0 ? null : JSON.readTree(bytes);
-            } else if (body instanceof InputStream stream) {
-                node = JSON.readTree(stream);
-            } else {
-                node = body == null || body.toString().isBlank() ? null : JSON.readTree(body.toString());
-            }
-            return requireObject(node);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_body", "the body is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid_body", "the body cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static JsonNode requireObject(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            throw ApiException.badRequest("invalid_body", "a JSON object body is required");
-        }
-        if (!node.isObject()) {
-            throw ApiException.badRequest("invalid_body", "the body must be a JSON object");
-        }
-        return node;
-    }
-
-    /** A text or number field of a JSON body as text; null when absent; 400 for objects and arrays. */
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isValueNode()) {
-            throw ApiException.badRequest("invalid_body", field + " must be a string or a number");
-        }
-        return value.asText();
     }
 }
