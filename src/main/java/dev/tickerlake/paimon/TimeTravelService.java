@@ -63,6 +63,8 @@ public class TimeTravelService implements AutoCloseable {
     public static final int DIFF_MAX_LIMIT = 10_000;
     public static final int SNAPSHOTS_DEFAULT_LIMIT = 20;
     public static final int SNAPSHOTS_MAX_LIMIT = 1_000;
+    /** Default heap one rows or diff request may hold (see {@link #setReadBudgetBytes}). */
+    public static final long DEFAULT_READ_BUDGET_BYTES = 32L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeTravelService.class);
     /** Option keys never shown by {@link #describe}: credentials, and file-system settings that may carry them. */
@@ -71,6 +73,7 @@ public class TimeTravelService implements AutoCloseable {
 
     private final Map<String, String> catalogOptions;
     private volatile Catalog catalog;
+    private volatile long readBudgetBytes = DEFAULT_READ_BUDGET_BYTES;
 
     /** A service over a catalog opened (on first use) with these Paimon catalog options. */
     public TimeTravelService(Map<String, String> catalogOptions) {
@@ -98,6 +101,17 @@ public class TimeTravelService implements AutoCloseable {
             options.put("s3.path.style.access", "true");
         }
         return options;
+    }
+
+    /**
+     * The heap (estimated bytes) one rows or diff request may hold: rows beyond it are left out of the answer
+     * ({@code truncated}); a diff that cannot compare one bucket within it is a 413.
+     */
+    public void setReadBudgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("the read budget must be positive, got " + bytes);
+        }
+        this.readBudgetBytes = bytes;
     }
 
     // ---- tables ----------------------------------------------------------------------------------------------
@@ -216,7 +230,8 @@ public class TimeTravelService implements AutoCloseable {
     /**
      * {@code GET .../rows}: the rows at the latest snapshot, or at one of {@code snapshot} (id), {@code timestamp}
      * (epoch ms or ISO-8601: the latest snapshot committed at or before it) or {@code tag}; {@code where} is null, one
-     * {@code col:value} or a collection of them (all must hold); {@code limit} defaults to 100, capped at 10000.
+     * {@code col:value} or a collection of them (all must hold); {@code limit} defaults to 100, capped at 10000. The
+     * answer is {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit).
      */
     public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
                      String limit) {
@@ -248,6 +263,7 @@ public class TimeTravelService implements AutoCloseable {
             readBuilder.withFilter(filter);
         }
         RowRenderer renderer = new RowRenderer(atVersion.rowType());
+        ReadBudget budget = new ReadBudget(readBudgetBytes);
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean truncated = false;
         try {
@@ -260,7 +276,12 @@ public class TimeTravelService implements AutoCloseable {
                         truncated = true;
                         break;
                     }
-                    rows.add(renderer.render(row));
+                    Map<String, Object> rendered = renderer.render(row);
+                    if (!budget.take(RowRenderer.heapBytes(rendered)) && !rows.isEmpty()) {
+                        truncated = true;
+                        break;
+                    }
+                    rows.add(rendered);
                 }
             }
         } catch (Exception e) {
@@ -273,7 +294,7 @@ public class TimeTravelService implements AutoCloseable {
 
     /**
      * {@code GET .../diff?from=A&to=B}: the net change per primary key from A to B (each a snapshot id, or a tag
-     * name when not all digits), of the rows matching {@code where}; see {@link TableDiff}.
+     * name when not all digits), of the rows matching {@code where}, within the read budget; see {@link TableDiff}.
      */
     public Diff diff(String database, String table, String from, String to, Object where, String limit) {
         int maxChanges = RequestParams.limit(limit, DIFF_DEFAULT_LIMIT, DIFF_MAX_LIMIT);
@@ -291,7 +312,8 @@ public class TimeTravelService implements AutoCloseable {
         Predicate filter = RowFilters.predicate(paimonTable.rowType(), conditions);
         TableDiff.Result result;
         try {
-            result = TableDiff.diff(paimonTable, fromVersion, toVersion, filter, maxChanges);
+            result = TableDiff.diff(paimonTable, fromVersion, toVersion, filter, maxChanges,
+                    new ReadBudget(readBudgetBytes));
         } catch (Exception e) {
             RuntimeException failure = readFailure(e, history, fromVersion, database + "." + table);
             throw failure instanceof ApiException ? failure : readFailure(e, history, toVersion, database + "." + table);
