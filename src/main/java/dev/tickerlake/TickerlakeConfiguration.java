@@ -119,6 +119,7 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         TimeTravelService timeTravel = new TimeTravelService(property(props, "tickerlake.paimon.warehouse",
                 "s3://paimon/warehouse"), property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
                 property(props, S3_SECRET_KEY, ""));
+        timeTravel.setReadBudgetBytes(Long.parseLong(property(props, "tickerlake.admin.read-budget", "33554432")));
         context.getRegistry().bind("timeTravel", timeTravel);
         context.addService(new Closing(timeTravel), true, true);
 

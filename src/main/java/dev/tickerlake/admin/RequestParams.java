@@ -1,5 +1,7 @@
 package dev.tickerlake.admin;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -10,11 +12,20 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
- * Validation of the admin API's request parameters, as they arrive (text from the query string or a JSON body).
+ * Validation of the admin API's request parameters, as they arrive (text from the query string or a JSON body); the
+ * one place a request body is parsed.
  * Every rule answers bad input with an {@link ApiException} of status 400, never anything else.
  */
 public final class RequestParams {
@@ -23,6 +34,8 @@ public final class RequestParams {
     public static final Pattern NAME = Pattern.compile("^[a-z0-9_]{1,64}$");
     private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,18}$");
     /** A '+' of an offset that arrived as ' ' because the query string was not encoded. */
+    /** One JSON value per body: trailing content is an error, not ignored. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern SPACE_FOR_PLUS_OFFSET = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T.*) (\\d{2}(:?\\d{2})?)$");
 
     private RequestParams() {
@@ -145,22 +158,79 @@ public final class RequestParams {
         return conditions;
     }
 
-    /** A boolean flag given as JSON boolean or text {@code true}/{@code false}; {@code fallback} when absent. */
-    public static boolean flag(String what, Object raw, boolean fallback) {
-        if (raw == null || raw.toString().isBlank()) {
+    /**
+     * A request body (JSON text, bytes, stream, Map or JsonNode) as a JSON object holding no field but
+     * {@code fields}: a 400 when it is not JSON, not an object, or names a field the call does not know (a misspelt
+     * {@code dryRun} must not turn a dry run into a real rollback).
+     */
+    public static JsonNode jsonObject(Object body, String... fields) {
+        JsonNode json = requireObject(parse(body));
+        Set<String> known = Set.of(fields);
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest("invalid_body", "unknown field '" + abbreviate(name) + "'; the body takes "
+                        + String.join(", ", fields));
+            }
+        }
+        return json;
+    }
+
+    /** A JSON boolean field ({@code true} or {@code false}, nothing else); {@code fallback} when absent or null. */
+    public static boolean flag(JsonNode json, String field, boolean fallback) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
             return fallback;
         }
-        if (raw instanceof Boolean value) {
-            return value;
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest("invalid_flag",
+                    field + " must be the JSON boolean true or false, got " + abbreviate(value.toString()));
         }
-        String text = raw.toString().trim();
-        if (text.equalsIgnoreCase("true")) {
-            return true;
+        return value.booleanValue();
+    }
+
+    /** A text or number field of a JSON body as text; null when absent or null; 400 for objects, arrays, booleans. */
+    public static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return null;
         }
-        if (text.equalsIgnoreCase("false")) {
-            return false;
+        if (!value.isTextual() && !value.isNumber()) {
+            throw ApiException.badRequest("invalid_body", field + " must be a string or a number");
         }
-        throw ApiException.badRequest("invalid_flag", what + " must be true or false, got '" + abbreviate(text) + "'");
+        return value.asText();
+    }
+
+    private static JsonNode parse(Object body) {
+        if (body instanceof Map<?, ?> map) {
+            return JSON.valueToTree(map);
+        }
+        if (body instanceof JsonNode node) {
+            return node;
+        }
+        try {
+            if (body instanceof byte[] bytes) {
+                return bytes.length == 0 ? null : JSON.readTree(bytes);
+            }
+            if (body instanceof InputStream stream) {
+                return JSON.readTree(stream);
+            }
+            return body == null || body.toString().isBlank() ? null : JSON.readTree(body.toString());
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_body", "the body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("invalid_body", "the body cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode requireObject(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            throw ApiException.badRequest("invalid_body", "a JSON object body is required");
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest("invalid_body", "the body must be a JSON object");
+        }
+        return node;
     }
 
     /** Keeps echoed input short in error details. */

@@ -3,7 +3,6 @@ package dev.tickerlake.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tickerlake.admin.Responses.Rollback;
 import dev.tickerlake.admin.Responses.TableSummary;
 import dev.tickerlake.paimon.SyncJob;
@@ -29,8 +28,10 @@ public final class SyncControl {
         this.monitor = monitor;
     }
 
-    /** {@code {"state","jobId","startedAt","lastCheckpoint","tables":{name:{"snapshot","commitTime","freshnessMillis"}}}};
-     * freshnessMillis is the last data commit's time minus the newest exchange timestamp it committed. */
+    /** {@code {"state","jobId","startedAt","lastCheckpoint","resumedFrom","tables":{name:{"snapshot","commitTime",
+     * "freshnessMillis"}}}}; resumedFrom is the savepoint or checkpoint the job restored, {@code fresh from ...}, or
+     * {@code missing savepoint <path>: started from committed offsets}; freshnessMillis is the last data commit's time
+     * minus the newest exchange timestamp it committed. */
     public Map<String, Object> status() {
         SyncJobState state = job.state();
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -39,6 +40,7 @@ public final class SyncControl {
         answer.put("startedAt", state.startedAt() == null ? null : state.startedAt().toString());
         answer.put("lastCheckpoint", state.lastCheckpoint() == null ? null : Map.of(
                 "id", state.lastCheckpoint().id(), "completedAt", state.lastCheckpoint().completedAt().toString()));
+        answer.put("resumedFrom", state.resumedFrom());
         if (state.failureCause() != null) {
             answer.put("failureCause", state.failureCause());
         }
@@ -77,17 +79,17 @@ public final class SyncControl {
         return status();
     }
 
-    /** A dry run is always allowed; a real rollback only while the job is stopped (409 otherwise). */
+    /**
+     * A dry run is always allowed; a real rollback only while the job is stopped (409 otherwise). Checking that, forgetting
+     * the restore point and changing the table happen under the job's lock, forgetting first: a start asked for
+     * meanwhile waits and then starts fresh, and a crash part-way never leaves the pre-rollback savepoint to resume.
+     */
     public Rollback rollback(String database, String table, Object body) {
-        JsonNode request = TimeTravelService.jsonBody(body);
-        boolean dryRun = request.path("dryRun").asBoolean(false);
-        if (!dryRun && job.isRunning()) {
-            throw ApiException.conflict("sync_running", "stop the sync job first: POST /api/sync/stop");
-        }
-        Rollback result = tables.rollback(database, table, request);
-        if (result.done()) {
+        return job.exclusively(() -> tables.rollback(database, table, body, () -> {
+            if (job.isRunning()) {
+                throw ApiException.conflict("sync_running", "stop the sync job first: POST /api/sync/stop");
+            }
             job.forgetRestorePoint();
-        }
-        return result;
+        }));
     }
 }

@@ -50,6 +50,42 @@ final class RowRenderer {
         return values;
     }
 
+    /**
+     * Roughly the heap a rendered row holds (a read's {@link ReadBudget} counts it): the map and its entries (column
+     * names are shared, not counted), boxed numbers, text at two bytes a character, nested values alike.
+     */
+    static long heapBytes(Map<String, Object> row) {
+        long bytes = 64;
+        for (Object value : row.values()) {
+            bytes += 48 + valueBytes(value);
+        }
+        return bytes;
+    }
+
+    private static long valueBytes(Object value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof String text) {
+            return 40 + 2L * text.length();
+        }
+        if (value instanceof Map<?, ?> map) {
+            long bytes = 64;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                bytes += 48 + valueBytes(entry.getKey()) + valueBytes(entry.getValue());
+            }
+            return bytes;
+        }
+        if (value instanceof List<?> list) {
+            long bytes = 56;
+            for (Object element : list) {
+                bytes += 8 + valueBytes(element);
+            }
+            return bytes;
+        }
+        return value instanceof java.math.BigDecimal ? 64 : 24;
+    }
+
     static Object value(DataType type, Object value) {
         if (value == null) {
             return null;

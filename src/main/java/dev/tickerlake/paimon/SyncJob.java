@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import dev.tickerlake.paimon.SyncJobState.Checkpoint;
 import dev.tickerlake.paimon.SyncJobState.Status;
@@ -89,8 +90,9 @@ public final class SyncJob implements AutoCloseable {
     /**
      * Submits the job and returns without waiting for it: restored from the savepoint the last job stopped with,
      * else from the last job's latest retained checkpoint, else from what the last job itself restored, else fresh
-     * from the consumer group's committed offsets. Does nothing while a job is running. A job that cannot be
-     * submitted ends FAILED with its cause.
+     * from the consumer group's committed offsets. A savepoint or checkpoint the restore pointer names but that is
+     * gone is a WARN and shows in {@link SyncJobState#resumedFrom()} and {@link SyncJobState#missingRestorePoint()}.
+     * Does nothing while a job is running. A job that cannot be submitted ends FAILED with its cause.
      */
     public synchronized SyncJobState start() {
         if (isRunning()) {
@@ -99,9 +101,21 @@ public final class SyncJob implements AutoCloseable {
         }
         try {
             cluster.start();
-            RestorePointer pointer = RestorePointer.load(pointerFile);
-            Optional<String> restorePoint = resumePoint(pointer);
-            return launch(restorePoint.orElse(null), StartPosition.committed());
+            ResumePoint resume = resumePoint(RestorePointer.load(pointerFile));
+            StartPosition committed = StartPosition.committed();
+            if (resume.missing() == null) {
+                String resumedFrom = resume.path() != null ? resume.path() : "fresh from " + committed;
+                return launch(resume.path(), committed, resumedFrom, null);
+            }
+            String resumedFrom = "missing " + resume.missing() + ": "
+                    + (resume.path() != null ? "resumed from " + resume.path() : "started from " + committed);
+            // Nothing is lost: what the lost point covered beyond the last offset commit is read again (the keyed
+            // tables take it as the same upserts), but an operator should know.
+            LOG.warn("Sync job: the restore point names a {} that is gone; {}", resume.missing(), resume.path() != null
+                    ? "resuming from " + resume.path() + " instead"
+                    : "starting fresh from the committed offsets of consumer group " + settings.consumerGroup()
+                            + " (records after them are read again)");
+            return launch(resume.path(), committed, resumedFrom, resume.missing());
         } catch (Exception e) {
             return launchFailed(e);
         }
@@ -118,7 +132,7 @@ public final class SyncJob implements AutoCloseable {
         }
         try {
             cluster.start();
-            return launch(null, from);
+            return launch(null, from, "fresh from " + from, null);
         } catch (Exception e) {
             return launchFailed(e);
         }
@@ -204,8 +218,8 @@ public final class SyncJob implements AutoCloseable {
             }
         }
         return new SyncJobState(current.status, current.jobId == null ? null : current.jobId.toString(), flinkStatus,
-                current.startedAt, current.resumedFrom, current.lastCheckpoint, current.savepoint,
-                current.failureCause, current.restarts);
+                current.startedAt, current.resumedFrom, current.missingRestorePoint, current.lastCheckpoint,
+                current.savepoint, current.failureCause, current.restarts);
     }
 
     public boolean isRunning() {
@@ -214,8 +228,18 @@ public final class SyncJob implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} holding the job's lock, the one {@link #start()}, {@link #stopWithSavepoint()} and
+     * {@link #cancel()} take: none of them runs meanwhile (a start waits, then sees what {@code work} left). For a table
+     * rollback, which must check that the job is stopped, forget the restore point and change the table as one step.
+     */
+    public synchronized <T> T exclusively(Supplier<T> work) {
+        return work.get();
+    }
+
+    /**
      * Forgets the savepoint and checkpoint to resume from, so the next {@link #start()} is a fresh job from the
-     * committed offsets. Called after a table rollback: the old savepoint may name files the rollback removed.
+     * committed offsets. Called before a table rollback (inside {@link #exclusively}): the old savepoint may name
+     * files the rollback removes, and a crash between the two must not leave it to be resumed.
      */
     public synchronized void forgetRestorePoint() {
         if (isRunning()) {
@@ -240,14 +264,19 @@ public final class SyncJob implements AutoCloseable {
         }
     }
 
-    private SyncJobState launch(String restorePath, StartPosition from) throws Exception {
+    /**
+     * Submits the job; {@code resumedFrom} says what it restored (or why nothing), {@code missingRestorePoint} names a
+     * restore point that was gone, or is null.
+     */
+    private SyncJobState launch(String restorePath, StartPosition from, String resumedFrom, String missingRestorePoint)
+            throws Exception {
         StreamExecutionEnvironment env = cluster.environment(jobConfiguration(restorePath));
         Action action = createAction(from);
         ((ActionBase) action).withStreamExecutionEnvironment(env);
         action.build();
         JobClient client = env.executeAsync(settings.jobName());
-        String resumedFrom = restorePath != null ? restorePath : "fresh from " + from;
         Run started = new Run(client, resumedFrom);
+        started.missingRestorePoint = missingRestorePoint;
         run = started;
         try {
             RestorePointer.load(pointerFile).recordLaunch(started.jobId.toString(), restorePath);
@@ -258,7 +287,8 @@ public final class SyncJob implements AutoCloseable {
         // Async: the callback queries the cluster, which must not happen on one of Flink's own threads.
         cluster.jobResult(started.jobId).whenCompleteAsync((result, error) -> onJobEnded(started, result, error));
         LOG.info("Sync job {} submitted: {} -> {}/{} ({})", started.jobId, settings.topic(), settings.warehouse(),
-                settings.database(), restorePath != null ? "resuming from " + restorePath : resumedFrom);
+                settings.database(), restorePath != null && missingRestorePoint == null
+                        ? "resuming from " + restorePath : resumedFrom);
         return state();
     }
 
@@ -296,21 +326,39 @@ public final class SyncJob implements AutoCloseable {
         current.ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Savepoint of the last job, else its latest retained checkpoint, else what it restored itself. */
-    private Optional<String> resumePoint(RestorePointer pointer) throws IOException {
+    /**
+     * Savepoint of the last job, else its latest retained checkpoint, else what it restored itself, else none; with
+     * the savepoint (or, when no savepoint was recorded, the restored point) the pointer names but that is gone.
+     */
+    private ResumePoint resumePoint(RestorePointer pointer) throws IOException {
         String lastJob = pointer.lastJobId();
         if (lastJob == null) {
-            return Optional.empty();
+            return new ResumePoint(null, null);
         }
-        if (pointer.lastJobSavepoint() != null && hasMetadata(pointer.lastJobSavepoint())) {
-            return Optional.of(pointer.lastJobSavepoint());
+        String missing = null;
+        String savepoint = pointer.lastJobSavepoint();
+        if (savepoint != null) {
+            if (hasMetadata(savepoint)) {
+                return new ResumePoint(savepoint, null);
+            }
+            missing = "savepoint " + savepoint;
         }
         Optional<String> checkpoint = latestRetainedCheckpoint(lastJob);
         if (checkpoint.isPresent()) {
-            return checkpoint;
+            return new ResumePoint(checkpoint.get(), missing);
         }
         String restored = pointer.lastJobRestoredFrom();
-        return restored != null && hasMetadata(restored) ? Optional.of(restored) : Optional.empty();
+        if (restored != null) {
+            if (hasMetadata(restored)) {
+                return new ResumePoint(restored, missing);
+            }
+            missing = missing != null ? missing : "savepoint or checkpoint " + restored;
+        }
+        return new ResumePoint(null, missing);
+    }
+
+    /** Where a start resumes ({@code path}, null for none) and what the pointer named that is gone (or null). */
+    private record ResumePoint(String path, String missing) {
     }
 
     private Optional<String> latestRetainedCheckpoint(String jobId) throws IOException {
@@ -467,6 +515,7 @@ public final class SyncJob implements AutoCloseable {
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         volatile Status status = Status.RUNNING;
         volatile Checkpoint lastCheckpoint;
+        volatile String missingRestorePoint;
         volatile String savepoint;
         volatile String failureCause;
         volatile int restarts;

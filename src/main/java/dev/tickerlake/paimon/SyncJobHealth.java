@@ -6,7 +6,8 @@ import dev.tickerlake.health.OverallHealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
- * The sync job in overall health: DOWN with its cause when the job FAILED (the admin API stays reachable to fix it).
+ * The sync job in overall health: DOWN with its cause when the job FAILED (the admin API stays reachable to fix it);
+ * what it resumed from, and a {@code warning} when the savepoint or checkpoint it should have resumed from was gone.
  */
 public final class SyncJobHealth extends OverallHealthCheck {
 
@@ -26,6 +27,13 @@ public final class SyncJobHealth extends OverallHealthCheck {
         }
         if (state.startedAt() != null) {
             builder.detail("startedAt", state.startedAt().toString());
+        }
+        if (state.resumedFrom() != null) {
+            builder.detail("resumedFrom", state.resumedFrom());
+        }
+        if (state.missingRestorePoint() != null) {
+            // UP (the job runs), but an operator should know the restore point was lost.
+            builder.detail("warning", state.resumedFrom());
         }
         if (state.lastCheckpoint() != null) {
             builder.detail("lastCheckpoint", state.lastCheckpoint().id());

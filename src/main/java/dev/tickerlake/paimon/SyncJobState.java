@@ -9,7 +9,9 @@ import java.time.Instant;
  * @param jobId          Flink job id of the current or last job, or {@code null}
  * @param flinkStatus    Flink's own job status (e.g. RESTARTING), or {@code null} when Flink does not know the job
  * @param startedAt      when the current or last job was submitted, or {@code null}
- * @param resumedFrom    what the job restored: a savepoint or checkpoint path, or a fresh start position
+ * @param resumedFrom    what the job restored: a savepoint or checkpoint path, or a fresh start position; when the
+ *                       restore point was gone, {@code missing savepoint <path>: started from committed offsets}
+ * @param missingRestorePoint the savepoint or checkpoint the job should have resumed from but was gone, or {@code null}
  * @param lastCheckpoint the job's last completed checkpoint, or {@code null}
  * @param lastSavepoint  the savepoint the job stopped with, or {@code null}
  * @param failureCause   why the job failed (root cause first), or {@code null}
@@ -21,6 +23,7 @@ public record SyncJobState(
         String flinkStatus,
         Instant startedAt,
         String resumedFrom,
+        String missingRestorePoint,
         Checkpoint lastCheckpoint,
         String lastSavepoint,
         String failureCause,
@@ -33,7 +36,7 @@ public record SyncJobState(
     }
 
     static SyncJobState created() {
-        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, 0);
+        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, null, 0);
     }
 
     public boolean isRunning() {

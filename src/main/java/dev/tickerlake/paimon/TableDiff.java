@@ -50,11 +50,8 @@ import org.apache.paimon.utils.SnapshotManager;
  */
 final class TableDiff {
 
-    /**
-     * Most rows of one bucket held in memory to compare (the older side, after the filter): beyond it the diff is
-     * refused rather than risking the heap the sync job shares.
-     */
-    static final int MAX_ROWS_HELD = 500_000;
+    /** Heap of one entry of the older side held to compare, beyond the key's and the row's bytes (two copies). */
+    private static final long HELD_ENTRY_OVERHEAD = 160;
     /** Longest run of snapshots inspected for the compaction-only shortcut. */
     private static final int MAX_SNAPSHOTS_CHECKED = 100;
 
@@ -63,14 +60,13 @@ final class TableDiff {
 
     /**
      * Changes of the rows that match {@code filter} (null: all rows) at either version: at most {@code limit} entries
-     * (or 2 when {@code limit} is 1 and the first change is a pair), a {@code -U}/{@code +U} pair never split.
+     * (or 2 when {@code limit} is 1 and the first change is a pair), a {@code -U}/{@code +U} pair never split. The
+     * older side of one bucket is held to compare and the changes are rendered within {@code budget}: changes beyond it
+     * are left out ({@code truncated}); a bucket too large to compare within it is a 413 when no change was found yet
+     * (narrow the diff with {@code where}), else the answer ends there, truncated.
      */
-    static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit) {
-        return diff(table, from, to, filter, limit, MAX_ROWS_HELD);
-    }
-
     static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit,
-                       int maxRowsHeld) {
+                       ReadBudget budget) {
         if (onlyCompactedBetween(table, from.id(), to.id())) {
             return new Result(List.of(), false);
         }
@@ -88,7 +84,7 @@ final class TableDiff {
 
         Set<Object> keys = new java.util.LinkedHashSet<>(toGroups.keySet());
         keys.addAll(fromGroups.keySet());
-        Comparison comparison = new Comparison(rowType, primaryKeyIndexes(table), limit, maxRowsHeld);
+        Comparison comparison = new Comparison(rowType, primaryKeyIndexes(table), limit, budget);
         for (Object key : keys) {
             Group before = fromGroups.getOrDefault(key, Group.EMPTY);
             Group after = toGroups.getOrDefault(key, Group.EMPTY);
@@ -188,68 +184,93 @@ final class TableDiff {
         private final InternalRowSerializer keySerializer;
         private final ProjectedRow keyProjection;
         private final int limit;
-        private final int maxRowsHeld;
+        private final ReadBudget budget;
         private final List<Change> changes = new ArrayList<>();
         private boolean truncated;
 
-        Comparison(RowType rowType, int[] keyIndexes, int limit, int maxRowsHeld) {
+        Comparison(RowType rowType, int[] keyIndexes, int limit, ReadBudget budget) {
             this.renderer = new RowRenderer(rowType);
             this.rowSerializer = new InternalRowSerializer(rowType);
             this.keySerializer = new InternalRowSerializer(rowType.project(keyIndexes));
             this.keyProjection = ProjectedRow.from(keyIndexes);
             this.limit = limit;
-            this.maxRowsHeld = maxRowsHeld;
+            this.budget = budget;
         }
 
-        /** False once the limit is reached (no further group needs reading). */
+        /** False once the limit or the budget is reached (no further group needs reading). */
         boolean compare(TableRead fromRead, List<Split> fromSplits, TableRead toRead, List<Split> toSplits) {
             Map<BinaryRow, BinaryRow> before = new LinkedHashMap<>();
-            if (!fromSplits.isEmpty()) {
-                try (CloseableIterator<InternalRow> rows = iterator(fromRead, fromSplits)) {
-                    while (rows.hasNext()) {
-                        InternalRow row = rows.next();
-                        before.put(key(row), copy(row));
-                        if (before.size() > maxRowsHeld) {
-                            throw ApiException.badRequest("diff_too_large", "more than " + maxRowsHeld
-                                    + " rows of one bucket would have to be compared; narrow the diff with where, "
-                                    + "e.g. where=market:KRW-BTC or where=dt:2024-05-01");
+            long held = 0;
+            try {
+                if (!fromSplits.isEmpty()) {
+                    try (CloseableIterator<InternalRow> rows = iterator(fromRead, fromSplits)) {
+                        while (rows.hasNext()) {
+                            InternalRow row = rows.next();
+                            BinaryRow key = key(row);
+                            BinaryRow copy = copy(row);
+                            long bytes = key.getSizeInBytes() + copy.getSizeInBytes() + HELD_ENTRY_OVERHEAD;
+                            if (!budget.take(bytes)) {
+                                if (!changes.isEmpty()) {
+                                    truncated = true;
+                                    return false;
+                                }
+                                throw ApiException.tooLarge("diff_too_large", "one bucket holds more rows than the "
+                                        + "read budget (" + budget.limitBytes() + " bytes, tickerlake.admin.read-budget) "
+                                        + "lets a diff compare; narrow it with where, e.g. where=market:KRW-BTC or "
+                                        + "where=dt:2024-05-01");
+                            }
+                            held += bytes;
+                            before.put(key, copy);
                         }
                     }
-                } catch (Exception e) {
-                    throw failure(e);
                 }
-            }
-            if (!toSplits.isEmpty()) {
-                try (CloseableIterator<InternalRow> rows = iterator(toRead, toSplits)) {
-                    while (rows.hasNext()) {
-                        InternalRow row = rows.next();
-                        BinaryRow after = copy(row);
-                        BinaryRow old = before.remove(key(row));
-                        if (old == null) {
-                            if (!emit(new Change("+I", renderer.render(after)))) {
-                                return false;
-                            }
-                        } else if (!old.equals(after)) {
-                            if (!emit(new Change("-U", renderer.render(old)), new Change("+U", renderer.render(after)))) {
-                                return false;
+                if (!toSplits.isEmpty()) {
+                    try (CloseableIterator<InternalRow> rows = iterator(toRead, toSplits)) {
+                        while (rows.hasNext()) {
+                            InternalRow row = rows.next();
+                            BinaryRow after = copy(row);
+                            BinaryRow old = before.remove(key(row));
+                            if (old == null) {
+                                if (!emit(new Change("+I", renderer.render(after)))) {
+                                    return false;
+                                }
+                            } else if (!old.equals(after)) {
+                                if (!emit(new Change("-U", renderer.render(old)),
+                                        new Change("+U", renderer.render(after)))) {
+                                    return false;
+                                }
                             }
                         }
                     }
-                } catch (Exception e) {
-                    throw failure(e);
                 }
-            }
-            for (Iterator<BinaryRow> gone = before.values().iterator(); gone.hasNext(); ) {
-                if (!emit(new Change("-D", renderer.render(gone.next())))) {
-                    return false;
+                for (Iterator<BinaryRow> gone = before.values().iterator(); gone.hasNext(); ) {
+                    if (!emit(new Change("-D", renderer.render(gone.next())))) {
+                        return false;
+                    }
                 }
+                return true;
+            } catch (Exception e) {
+                throw failure(e);
+            } finally {
+                // The older side is dropped with this bucket.
+                budget.giveBack(held);
             }
-            return true;
         }
 
-        /** Adds a change or a -U/+U pair; a pair never splits, and the first one is taken even when limit is 1. */
+        /**
+         * Adds a change or a -U/+U pair; a pair never splits, and the first one is taken even when limit is 1 or it
+         * alone exceeds the budget.
+         */
         private boolean emit(Change... group) {
             if (changes.size() + group.length > limit && !changes.isEmpty()) {
+                truncated = true;
+                return false;
+            }
+            long bytes = 0;
+            for (Change change : group) {
+                bytes += 64 + RowRenderer.heapBytes(change.row());
+            }
+            if (!budget.take(bytes) && !changes.isEmpty()) {
                 truncated = true;
                 return false;
             }

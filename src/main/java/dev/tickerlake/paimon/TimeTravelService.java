@@ -1,8 +1,6 @@
 package dev.tickerlake.paimon;
 
 import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -14,9 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.admin.ApiException;
 import dev.tickerlake.admin.RequestParams;
 import dev.tickerlake.admin.Responses;
@@ -67,15 +63,17 @@ public class TimeTravelService implements AutoCloseable {
     public static final int DIFF_MAX_LIMIT = 10_000;
     public static final int SNAPSHOTS_DEFAULT_LIMIT = 20;
     public static final int SNAPSHOTS_MAX_LIMIT = 1_000;
+    /** Default heap one rows or diff request may hold (see {@link #setReadBudgetBytes}). */
+    public static final long DEFAULT_READ_BUDGET_BYTES = 32L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeTravelService.class);
     /** Option keys never shown by {@link #describe}: credentials, and file-system settings that may carry them. */
     private static final Pattern HIDDEN_OPTION = Pattern.compile(
             "(?i)(^(s3|s3a|fs|oss|hadoop)\\.)|secret|password|passwd|token|credential|access[-._]?key|session");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> catalogOptions;
     private volatile Catalog catalog;
+    private volatile long readBudgetBytes = DEFAULT_READ_BUDGET_BYTES;
 
     /** A service over a catalog opened (on first use) with these Paimon catalog options. */
     public TimeTravelService(Map<String, String> catalogOptions) {
@@ -103,6 +101,17 @@ public class TimeTravelService implements AutoCloseable {
             options.put("s3.path.style.access", "true");
         }
         return options;
+    }
+
+    /**
+     * The heap (estimated bytes) one rows or diff request may hold: rows beyond it are left out of the answer
+     * ({@code truncated}); a diff that cannot compare one bucket within it is a 413.
+     */
+    public void setReadBudgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("the read budget must be positive, got " + bytes);
+        }
+        this.readBudgetBytes = bytes;
     }
 
     // ---- tables ----------------------------------------------------------------------------------------------
@@ -221,7 +230,8 @@ public class TimeTravelService implements AutoCloseable {
     /**
      * {@code GET .../rows}: the rows at the latest snapshot, or at one of {@code snapshot} (id), {@code timestamp}
      * (epoch ms or ISO-8601: the latest snapshot committed at or before it) or {@code tag}; {@code where} is null, one
-     * {@code col:value} or a collection of them (all must hold); {@code limit} defaults to 100, capped at 10000.
+     * {@code col:value} or a collection of them (all must hold); {@code limit} defaults to 100, capped at 10000. The
+     * answer is {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit).
      */
     public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
                      String limit) {
@@ -253,6 +263,7 @@ public class TimeTravelService implements AutoCloseable {
             readBuilder.withFilter(filter);
         }
         RowRenderer renderer = new RowRenderer(atVersion.rowType());
+        ReadBudget budget = new ReadBudget(readBudgetBytes);
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean truncated = false;
         try {
@@ -265,7 +276,12 @@ public class TimeTravelService implements AutoCloseable {
                         truncated = true;
                         break;
                     }
-                    rows.add(renderer.render(row));
+                    Map<String, Object> rendered = renderer.render(row);
+                    if (!budget.take(RowRenderer.heapBytes(rendered)) && !rows.isEmpty()) {
+                        truncated = true;
+                        break;
+                    }
+                    rows.add(rendered);
                 }
             }
         } catch (Exception e) {
@@ -278,7 +294,7 @@ public class TimeTravelService implements AutoCloseable {
 
     /**
      * {@code GET .../diff?from=A&to=B}: the net change per primary key from A to B (each a snapshot id, or a tag
-     * name when not all digits), of the rows matching {@code where}; see {@link TableDiff}.
+     * name when not all digits), of the rows matching {@code where}, within the read budget; see {@link TableDiff}.
      */
     public Diff diff(String database, String table, String from, String to, Object where, String limit) {
         int maxChanges = RequestParams.limit(limit, DIFF_DEFAULT_LIMIT, DIFF_MAX_LIMIT);
@@ -296,7 +312,8 @@ public class TimeTravelService implements AutoCloseable {
         Predicate filter = RowFilters.predicate(paimonTable.rowType(), conditions);
         TableDiff.Result result;
         try {
-            result = TableDiff.diff(paimonTable, fromVersion, toVersion, filter, maxChanges);
+            result = TableDiff.diff(paimonTable, fromVersion, toVersion, filter, maxChanges,
+                    new ReadBudget(readBudgetBytes));
         } catch (Exception e) {
             RuntimeException failure = readFailure(e, history, fromVersion, database + "." + table);
             throw failure instanceof ApiException ? failure : readFailure(e, history, toVersion, database + "." + table);
@@ -320,8 +337,8 @@ public class TimeTravelService implements AutoCloseable {
 
     /** {@code POST .../tags} with the request body {@code {"name", "snapshot"?}} (JSON text, bytes, or a map). */
     public TagInfo createTag(String database, String table, Object body) {
-        JsonNode json = jsonBody(body);
-        return createTag(database, table, text(json, "name"), text(json, "snapshot"));
+        JsonNode json = RequestParams.jsonObject(body, "name", "snapshot");
+        return createTag(database, table, RequestParams.text(json, "name"), RequestParams.text(json, "snapshot"));
     }
 
     /** Tags {@code snapshot} (the latest when absent) as {@code name}: 409 if the tag exists (answer 201). */
@@ -365,18 +382,33 @@ public class TimeTravelService implements AutoCloseable {
 
     /** {@code POST .../rollback} with the request body {@code {"snapshot" | "tag", "dryRun"?}} (dryRun: false). */
     public Rollback rollback(String database, String table, Object body) {
-        JsonNode json = jsonBody(body);
-        JsonNode dryRun = json.get("dryRun");
-        return rollback(database, table, text(json, "snapshot"), text(json, "tag"),
-                RequestParams.flag("dryRun", dryRun == null || dryRun.isNull() ? null : dryRun.asText(), false));
+        return rollback(database, table, body, () -> { });
+    }
+
+    /**
+     * {@link #rollback(String, String, Object)}, running {@code beforeChange} once the request is known to be valid
+     * and just before the table changes (never for a dry run): the caller refuses there while a writer runs, and
+     * forgets whatever could write the removed snapshots again.
+     */
+    public Rollback rollback(String database, String table, Object body, Runnable beforeChange) {
+        JsonNode json = RequestParams.jsonObject(body, "snapshot", "tag", "dryRun");
+        return rollback(database, table, RequestParams.text(json, "snapshot"), RequestParams.text(json, "tag"),
+                RequestParams.flag(json, "dryRun", false), beforeChange);
+    }
+
+    /** Rolls back (see below) with nothing to do before the change. */
+    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun) {
+        return rollback(database, table, snapshot, tag, dryRun, () -> { });
     }
 
     /**
      * Rolls the table back to a snapshot (id) or a tag: every retained snapshot and every tag newer than the target
      * is removed. With {@code dryRun} nothing changes and the answer lists exactly what the rollback would remove.
-     * The caller guarantees that no writer (the sync job) runs on the table.
+     * The caller guarantees that no writer (the sync job) runs on the table; {@code beforeChange} runs right before
+     * the change.
      */
-    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun) {
+    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
+                             Runnable beforeChange) {
         if (given(snapshot) == given(tag)) {
             throw ApiException.badRequest("invalid_request", "give exactly one of snapshot and tag");
         }
@@ -395,6 +427,7 @@ public class TimeTravelService implements AutoCloseable {
         if (dryRun) {
             return new Rollback(target.ref(), planSnapshots, planTags, false);
         }
+        beforeChange.run();
 
         if (target.scanKey().equals(org.apache.paimon.CoreOptions.SCAN_TAG_NAME.key())) {
             paimonTable.rollbackTo(target.scanValue());
@@ -510,52 +543,5 @@ public class TimeTravelService implements AutoCloseable {
             }
         }
         return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-    }
-
-    /** A request body (JSON text, bytes, stream, Map or JsonNode) as a JSON object; a 400 when it is not one. */
-    public static JsonNode jsonBody(Object body) {
-        if (body instanceof Map<?, ?> map) {
-            return JSON.valueToTree(map);
-        }
-        if (body instanceof JsonNode node) {
-            return requireObject(node);
-        }
-        try {
-            JsonNode node;
-            if (body instanceof byte[] bytes) {
-                node = bytes.length == 0 ? null : JSON.readTree(bytes);
-            } else if (body instanceof InputStream stream) {
-                node = JSON.readTree(stream);
-            } else {
-                node = body == null || body.toString().isBlank() ? null : JSON.readTree(body.toString());
-            }
-            return requireObject(node);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid_body", "the body is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid_body", "the body cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static JsonNode requireObject(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            throw ApiException.badRequest("invalid_body", "a JSON object body is required");
-        }
-        if (!node.isObject()) {
-            throw ApiException.badRequest("invalid_body", "the body must be a JSON object");
-        }
-        return node;
-    }
-
-    /** A text or number field of a JSON body as text; null when absent; 400 for objects and arrays. */
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isValueNode()) {
-            throw ApiException.badRequest("invalid_body", field + " must be a string or a number");
-        }
-        return value.asText();
     }
 }

@@ -2,7 +2,9 @@ package dev.tickerlake.admin;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,12 +86,32 @@ class RequestParamsTest {
     }
 
     @Test
-    void flagsAreTrueOrFalse() {
-        assertThat(RequestParams.flag("dryRun", null, false)).isFalse();
-        assertThat(RequestParams.flag("dryRun", true, false)).isTrue();
-        assertThat(RequestParams.flag("dryRun", "TRUE", false)).isTrue();
-        assertThat(RequestParams.flag("dryRun", "false", true)).isFalse();
-        assertBadRequest(() -> RequestParams.flag("dryRun", "yes", false), "invalid_flag");
+    void flagsAreJsonBooleansOnly() {
+        JsonNode body = RequestParams.jsonObject("{\"yes\": true, \"no\": false, \"none\": null}", "yes", "no", "none");
+        assertThat(RequestParams.flag(body, "yes", false)).isTrue();
+        assertThat(RequestParams.flag(body, "no", true)).isFalse();
+        assertThat(RequestParams.flag(body, "none", true)).isTrue();
+        assertThat(RequestParams.flag(body, "absent", false)).isFalse();
+        for (String bad : new String[] {"1", "0", "\"true\"", "\"TRUE\"", "\"false\"", "\"yes\"", "[]", "{}"}) {
+            JsonNode json = RequestParams.jsonObject("{\"dryRun\": " + bad + "}", "dryRun");
+            assertBadRequest(() -> RequestParams.flag(json, "dryRun", false), "invalid_flag");
+        }
+    }
+
+    @Test
+    void aBodyIsOneJsonObjectWithTheCallsFieldsOnly() {
+        assertThat(RequestParams.jsonObject("{\"snapshot\": 3}", "snapshot", "tag").path("snapshot").asLong()).isEqualTo(3);
+        assertThat(RequestParams.jsonObject(Map.of("tag", "x"), "snapshot", "tag").path("tag").asText()).isEqualTo("x");
+        assertThat(RequestParams.jsonObject("{\"tag\": \"x\"}".getBytes(), "tag").path("tag").asText()).isEqualTo("x");
+        for (Object bad : new Object[] {null, "", "not json", "[]", "\"x\"", "3", "{\"snapshot\": 3} {\"snapshot\": 4}",
+                "{\"snapshot\": 3, \"dryrun\": true}", "{\"Snapshot\": 3}"}) {
+            assertBadRequest(() -> RequestParams.jsonObject(bad, "snapshot", "tag"), "invalid_body");
+        }
+        JsonNode json = RequestParams.jsonObject("{\"snapshot\": 3, \"tag\": [\"x\"], \"t\": true}", "snapshot", "tag", "t");
+        assertThat(RequestParams.text(json, "snapshot")).isEqualTo("3");
+        assertThat(RequestParams.text(json, "absent")).isNull();
+        assertBadRequest(() -> RequestParams.text(json, "tag"), "invalid_body");
+        assertBadRequest(() -> RequestParams.text(json, "t"), "invalid_body");
     }
 
     @Test

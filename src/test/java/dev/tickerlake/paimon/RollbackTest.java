@@ -1,5 +1,6 @@
 package dev.tickerlake.paimon;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,11 +8,13 @@ import java.util.Map;
 import dev.tickerlake.admin.Responses;
 import dev.tickerlake.admin.Responses.Rollback;
 import dev.tickerlake.admin.Responses.TagInfo;
+import dev.tickerlake.admin.SyncControl;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.schema.SchemaChange;
 import org.apache.paimon.table.FileStoreTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static dev.tickerlake.paimon.TableReadsTest.assertStatus;
 import static dev.tickerlake.paimon.UpbitTables.DATABASE;
@@ -121,6 +124,32 @@ class RollbackTest extends TickerHistoryFixture {
         assertStatus(() -> service.rollback(DATABASE, table, null, "missing", true), 404, "no_such_tag");
         assertStatus(() -> service.rollback(DATABASE, "missing", "1", null, true), 404, "no_such_table");
         assertThat(service.snapshots(DATABASE, table, null, null).snapshots()).hasSize(5);
+    }
+
+    @Test
+    void dryRunIsAJsonBooleanAndABodyOfAnyOtherShapeIsRefusedBeforeAnythingChanges(@TempDir Path local) {
+        // The admin API's rollback goes through SyncControl; both read the body with the one parser.
+        SyncJob idle = new SyncJob(SyncJobSettings.builder().warehouse(warehouse.toString())
+                .s3(S3Settings.pathStyle("http://127.0.0.1:1", "k", "s")).bootstrapServers("127.0.0.1:1")
+                .topic("cdc").consumerGroup("sync").database(DATABASE).checkpointDir(local.toUri().toString())
+                .localDir(local).jobName("idle").build());
+        SyncControl control = new SyncControl(idle, service, null);
+        String target = "\"snapshot\": " + ids[2];
+        for (String notABoolean : List.of("1", "0", "\"true\"", "\"TRUE\"", "\"false\"", "\"yes\"")) {
+            String body = "{" + target + ", \"dryRun\": " + notABoolean + "}";
+            assertStatus(() -> control.rollback(DATABASE, table, body), 400, "invalid_flag");
+            assertStatus(() -> service.rollback(DATABASE, table, body), 400, "invalid_flag");
+        }
+        // A misspelt dryRun must not turn into a real rollback.
+        for (String body : List.of("{" + target + ", \"dryrun\": true}", "{" + target + ", \"dryRun\": true, \"force\": 1}",
+                "[{" + target + "}]", "{" + target + ", \"dryRun\": true} {" + target + "}", "{\"snapshot\": true}")) {
+            assertStatus(() -> control.rollback(DATABASE, table, body), 400, "invalid_body");
+            assertStatus(() -> service.rollback(DATABASE, table, body), 400, "invalid_body");
+        }
+        assertThat(service.snapshots(DATABASE, table, null, null).snapshots()).hasSize(5);
+        assertThat(control.rollback(DATABASE, table, "{" + target + ", \"dryRun\": true}").done()).isFalse();
+        assertThat(control.rollback(DATABASE, table, "{" + target + ", \"dryRun\": null}").done()).isTrue();
+        assertThat(service.snapshots(DATABASE, table, null, null).snapshots()).hasSize(3);
     }
 
     private Map<Long, List<Map<String, Object>>> readAll() throws Exception {

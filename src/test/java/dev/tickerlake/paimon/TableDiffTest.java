@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tickerlake.admin.ApiException;
 import dev.tickerlake.admin.Responses.Change;
 import dev.tickerlake.admin.Responses.Diff;
 import org.apache.paimon.data.GenericRow;
@@ -183,15 +184,43 @@ class TableDiffTest {
     }
 
     @Test
-    void aDiffThatWouldHoldTooManyRowsIsRefusedUnlessNarrowed() throws Exception {
+    void aDiffLargerThanTheReadBudgetIsA413OrTruncatedButNeverWrong() throws Exception {
         FileStoreTable trade = tables.table("trade");
         TableHistory history = new TableHistory(trade, "upbit.trade");
         TableVersion from = history.snapshot(tradeIds[0]);
         TableVersion to = history.snapshot(tradeIds[1]);
-        assertStatus(() -> TableDiff.diff(trade, from, to, null, 10_000, 20), 400, "diff_too_large");
+        TableDiff.Result all = TableDiff.diff(trade, from, to, null, 10_000, new ReadBudget(Long.MAX_VALUE));
+        assertThat(all.changes()).hasSize(103);
+        long largestRefused = 0;
+        boolean sawTruncated = false;
+        for (long budget = 1_000; budget <= 1_000_000; budget += budget / 2) {
+            try {
+                TableDiff.Result answer = TableDiff.diff(trade, from, to, null, 10_000, new ReadBudget(budget));
+                if (answer.truncated()) {
+                    sawTruncated = true;
+                    assertThat(answer.changes()).isNotEmpty().isSubsetOf(all.changes());
+                    assertPairsAdjacent(answer.changes());
+                } else {
+                    assertThat(answer.changes()).containsExactlyInAnyOrderElementsOf(all.changes());
+                }
+            } catch (ApiException tooLarge) {
+                assertThat(tooLarge.getStatus()).isEqualTo(413);
+                assertThat(tooLarge.getError()).isEqualTo("diff_too_large");
+                assertThat(tooLarge.getDetail()).contains("where=");
+                largestRefused = budget;
+            }
+        }
+        assertThat(largestRefused).as("some budget refuses the whole diff").isPositive();
+        assertThat(sawTruncated).as("some budget truncates it").isTrue();
+        // What the budget refuses whole, it answers narrowed to one market.
         org.apache.paimon.predicate.Predicate eth = RowFilters.predicate(trade.rowType(),
                 List.of(new dev.tickerlake.admin.WhereCondition("market", "KRW-ETH")));
-        assertThat(TableDiff.diff(trade, from, to, eth, 10_000, 40).changes()).hasSize(1);
+        assertThat(TableDiff.diff(trade, from, to, eth, 10_000, new ReadBudget(largestRefused)).changes()).hasSize(1);
+        try (TimeTravelService small = new TimeTravelService(UpbitTables.localOptions(warehouse))) {
+            small.setReadBudgetBytes(largestRefused);
+            assertStatus(() -> small.diff(DATABASE, "trade", id(tradeIds[0]), id(tradeIds[1]), null, "10000"), 413,
+                    "diff_too_large");
+        }
     }
 
     @Test

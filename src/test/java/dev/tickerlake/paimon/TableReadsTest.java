@@ -176,6 +176,22 @@ class TableReadsTest {
     }
 
     @Test
+    void aReadLargerThanTheReadBudgetIsTruncatedAndSaysSo() throws Exception {
+        Rows all = service.rows(DATABASE, "ticker", null, null, null, null, "10000");
+        assertThat(all.rows()).hasSizeGreaterThan(2);
+        long twoRows = RowRenderer.heapBytes(all.rows().get(0)) + RowRenderer.heapBytes(all.rows().get(1));
+        try (TimeTravelService small = new TimeTravelService(UpbitTables.localOptions(warehouse))) {
+            small.setReadBudgetBytes(twoRows);
+            Rows budgeted = small.rows(DATABASE, "ticker", null, null, null, null, "10000");
+            assertThat(budgeted.truncated()).isTrue();
+            assertThat(budgeted.rows()).hasSizeLessThan(all.rows().size()).isNotEmpty().isSubsetOf(all.rows());
+            // The first row is always answered, however small the budget.
+            small.setReadBudgetBytes(1);
+            assertThat(small.rows(DATABASE, "ticker", null, null, null, null, "10000").rows()).hasSize(1);
+        }
+    }
+
+    @Test
     void limitTruncatesAndIsCapped() {
         Rows two = service.rows(DATABASE, "ticker", null, null, null, null, "2");
         assertThat(two.rows()).hasSize(2);

@@ -1,0 +1,141 @@
+package dev.tickerlake.admin;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tickerlake.admin.Responses.Diff;
+import dev.tickerlake.admin.Responses.Rows;
+import dev.tickerlake.admin.Responses.TagList;
+import dev.tickerlake.embedded.EmbeddedKafka;
+import dev.tickerlake.paimon.TimeTravelService;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin API's routes ({@code routes/admin-api.camel.yaml}) over real HTTP, with reads that wait until the test lets
+ * them finish: rows and diffs beyond {@code tickerlake.admin.concurrent-reads} are refused at once with a 429, so a
+ * burst of large reads cannot hold more of the heap than the limit allows.
+ */
+class AdminApiReadsTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Main main;
+    private static int port;
+    private static volatile CountDownLatch reading = new CountDownLatch(0);
+    private static volatile CountDownLatch finish = new CountDownLatch(0);
+
+    /** Reads that signal they started, then wait for the test. */
+    static final class WaitingReads extends TimeTravelService {
+        WaitingReads() {
+            super(Map.of("warehouse", "file:///nonexistent"));
+        }
+
+        @Override
+        public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
+                         String limit) {
+            waitForTheTest();
+            return new Rows(null, List.of(), false);
+        }
+
+        @Override
+        public Diff diff(String database, String table, String from, String to, Object where, String limit) {
+            waitForTheTest();
+            return new Diff(null, null, List.of(), false);
+        }
+
+        @Override
+        public TagList tags(String database, String table) {
+            return new TagList(List.of());
+        }
+
+        private static void waitForTheTest() {
+            reading.countDown();
+            try {
+                finish.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Mutating calls are not exercised here. */
+    public static final class NoAuth {
+        public void check(String authorization) {
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        port = EmbeddedKafka.freePort();
+        main = new Main();
+        main.bind("timeTravel", new WaitingReads());
+        main.bind("adminAuth", new NoAuth());
+        main.bind("syncControl", new SyncControl(null, null, null));
+        main.configure().withRoutesIncludePattern("file:routes/admin-api.camel.yaml");
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
+        main.addOverrideProperty("camel.server.port", String.valueOf(port));
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("camel.main.jmx-enabled", "false");
+        main.addOverrideProperty("camel.metrics.enabled", "false");
+        main.addOverrideProperty("camel.health.enabled", "false");
+        main.addOverrideProperty("tickerlake.admin.concurrent-reads", "2");
+        main.addOverrideProperty("tickerlake.admin.retry-after", "3");
+        main.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        finish.countDown();
+        if (main != null) {
+            main.stop();
+        }
+    }
+
+    @Test
+    void rowsAndDiffsBeyondTheConcurrentLimitAnswer429WithRetryAfterAndAJsonBody() throws Exception {
+        reading = new CountDownLatch(2);
+        finish = new CountDownLatch(1);
+        CompletableFuture<HttpResponse<String>> rows = get("/api/tables/upbit/ticker/rows?limit=10000");
+        CompletableFuture<HttpResponse<String>> diff = get("/api/tables/upbit/trade/diff?from=1&to=2");
+        assertThat(reading.await(30, TimeUnit.SECONDS)).as("two reads running").isTrue();
+
+        for (String path : List.of("/api/tables/upbit/ticker/rows", "/api/tables/upbit/ticker/diff?from=1&to=2")) {
+            HttpResponse<String> refused = get(path).get(10, TimeUnit.SECONDS);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("3");
+            JsonNode body = JSON.readTree(refused.body());
+            assertThat(body.path("error").asText()).isEqualTo("too_many_reads");
+            assertThat(body.path("detail").asText()).contains("2 row or diff reads").contains("retry after 3 s");
+        }
+        // Cheap calls are not limited.
+        assertThat(get("/api/tables/upbit/ticker/tags").get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+
+        finish.countDown();
+        assertThat(rows.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(diff.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        // Their permits are back.
+        assertThat(get("/api/tables/upbit/ticker/rows").get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60)).GET().build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
