@@ -79,14 +79,28 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
         producer.start();
         source = FrameSources.fromSettings(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
         LOG.info("Feed starting: {}", source.stats().source());
-        source.start(this::send);
+        source.start(new FrameSink() {
+            @Override
+            public void accept(byte[] frame, String origin) {
+                send(frame, origin, null);
+            }
+
+            @Override
+            public void acceptOversized(byte[] prefix, long size, String origin) {
+                send(prefix, origin, size);
+            }
+        });
     }
 
-    private void send(byte[] frame, String origin) {
+    /** {@code size}: the whole frame's length when {@code frame} is only its first bytes, else null. */
+    private void send(byte[] frame, String origin, Long size) {
         inFlight.acquireUninterruptibly();
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(frame);
         exchange.getMessage().setHeader("tickerlake-source", origin);
+        if (size != null) {
+            exchange.getMessage().setHeader(FrameParser.FRAME_BYTES, size);
+        }
         producer.process(exchange, doneSync -> {
             try {
                 delivered(exchange);
