@@ -111,7 +111,7 @@ class ExternalModeIT {
         settings.put("tickerlake.kafka.bootstrap-servers", kafka.bootstrapServers());
         settings.put("tickerlake.cdc.group-id", "cdc-outage");
         settings.put("tickerlake.cdc.max-poll-interval", "2000");
-        settings.put("tickerlake.cdc.retry-attempts", "2");
+        settings.put("tickerlake.cdc.retry-attempts", "0");
         settings.put("tickerlake.cdc.send-timeout", "2000");
         settings.put("camel.component.kafka.request-timeout-ms", "1000");
         try (RunningTickerlake app = RunningTickerlake.start(dataDir, settings)) {
@@ -121,7 +121,7 @@ class ExternalModeIT {
             // The route fetches this frame and maps it on its next poll, by which time Kafka is gone.
             client.send("upbit-ticker", "KRW-BTC", frames.get(1));
             kafka.close();
-            Thread.sleep(4000);
+            Thread.sleep(6000);
             kafka.start();
 
             client.send("upbit-ticker", "KRW-BTC", frames.get(2));
