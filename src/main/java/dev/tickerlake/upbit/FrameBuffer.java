@@ -75,8 +75,4 @@ final class FrameBuffer {
             bytes = new byte[4096];
         }
     }
-
-    int limit() {
-        return limit;
-    }
 }
