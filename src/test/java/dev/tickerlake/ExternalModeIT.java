@@ -5,14 +5,19 @@ import static dev.tickerlake.EmbeddedModeIT.listening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tickerlake.cdc.CdcMapper;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.kafka.Topics;
+import dev.tickerlake.testing.KafkaTestClient;
 import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.testing.S3TestClient;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +25,10 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +120,64 @@ class ExternalModeIT {
                 }
             }
         }
+    }
+
+    /**
+     * Kafka goes away while the CDC route holds a batch, for longer than the consumer's poll interval, then comes back
+     * on the same port and log directory: the route resumes by itself, every frame sent becomes its envelope (a frame
+     * of the interrupted batch may become it twice: envelopes upsert) and the group commits up to the end.
+     */
+    @Test
+    void cdcRouteResumesByItselfAfterKafkaWasDownLongerThanThePollInterval(@TempDir Path dataDir) throws Exception {
+        List<byte[]> frames;
+        try (InputStream in = ExternalModeIT.class.getResourceAsStream("/frames/ticker.jsonl")) {
+            frames = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+                    .map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+        }
+        CdcMapper mapper = new CdcMapper();
+        KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
+        Map<String, String> settings = new HashMap<>();
+        settings.put("tickerlake.kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("tickerlake.cdc.group-id", "cdc-outage");
+        settings.put("tickerlake.cdc.max-poll-interval", "2000");
+        settings.put("tickerlake.cdc.retry-attempts", "0");
+        settings.put("tickerlake.cdc.send-timeout", "2000");
+        settings.put("camel.component.kafka.request-timeout-ms", "1000");
+        try (RunningTickerlake app = RunningTickerlake.start(dataDir, settings)) {
+            client.send("upbit-ticker", "KRW-BTC", frames.get(0));
+            await().atMost(Duration.ofSeconds(30)).until(() -> envelopes(client, mapper, frames.subList(0, 1)));
+
+            // The route fetches this frame and maps it on its next poll, by which time Kafka is gone.
+            client.send("upbit-ticker", "KRW-BTC", frames.get(1));
+            kafka.close();
+            Thread.sleep(6000);
+            kafka.start();
+
+            client.send("upbit-ticker", "KRW-BTC", frames.get(2));
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> envelopes(client, mapper, frames.subList(0, 3)));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("cdc-outage")
+                            .partitionsToOffsetAndMetadata().get();
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+                    long ends = admin.listOffsets(latest).all().get().values().stream()
+                            .mapToLong(info -> info.offset()).sum();
+                    assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum())
+                            .isEqualTo(ends).isEqualTo(3);
+                });
+            }
+        } finally {
+            kafka.start();
+        }
+    }
+
+    /** True when upbit-cdc holds the envelope of every one of {@code frames}. */
+    private static boolean envelopes(KafkaTestClient client, CdcMapper mapper, List<byte[]> frames) {
+        List<String> values = client.read("upbit-cdc", frames.size(), Duration.ofSeconds(2)).stream()
+                .map(ConsumerRecord::value).map(v -> new String(v, StandardCharsets.UTF_8)).toList();
+        return frames.stream().allMatch(frame -> values.contains(mapper.map(frame).valueAsString()));
     }
 
     private static Map<String, String> external(String s3Endpoint, Map<String, String> more) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tickerlake.upbit.FrameParser;
 import dev.tickerlake.upbit.FrameRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -30,10 +31,13 @@ public final class CdcBatch {
     private static final String KAFKA_KEY = "kafka.KEY";
 
     private final CdcMapper mapper;
+    /** Only for its limit on a dead letter's size. */
+    private final FrameParser frames;
 
     /** @see CdcMapper#CdcMapper(int, String) */
     public CdcBatch(int maxFrameBytes, String stringType) {
         this.mapper = new CdcMapper(maxFrameBytes, stringType);
+        this.frames = new FrameParser(maxFrameBytes);
     }
 
     /** What a batch became: envelopes for {@code upbit-cdc} and dead letters for {@code upbit-dlq}. */
@@ -64,7 +68,8 @@ public final class CdcBatch {
                 message.setHeader(SOURCE, source);
                 message.setHeader(ERROR_CLASS, rejected.errorClass());
                 message.setHeader(ERROR_MESSAGE, rejected.getMessage());
-                message.setBody(frame);
+                message.setHeader(FrameParser.FRAME_BYTES, frames.frameBytes(frame, null));
+                message.setBody(frames.deadLetterBody(frame));
                 deadLetters.add(message);
             }
         }

@@ -1,8 +1,11 @@
 package dev.tickerlake.upbit;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.tickerlake.health.OverallHealthCheck;
 import org.apache.camel.AsyncProducer;
@@ -16,25 +19,46 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the configured {@link FrameSource} and hands each frame to a route ({@code direct:upbit-frame}) with its origin
  * in the {@code tickerlake-source} header. Sends are asynchronous and bounded, so Kafka batches them while the source
- * keeps its order; a slow Kafka slows the source down instead of filling memory. Also the feed's health: DOWN when the
- * exchange is unreachable (overall health only: readiness must stay UP so the admin API keeps serving).
+ * keeps its order; a slow Kafka slows the source down instead of filling memory. A frame whose exchange fails (the
+ * route gave up on it: Kafka refused it, the dead-letter send failed, or the route stopped while it was retrying) is
+ * lost: it is counted in {@code SinkFailures}, and logged once per burst of failures, not once per frame. On close,
+ * frames still on their way are waited for a while, and one line says how many were not delivered. Also the feed's
+ * health: DOWN when the exchange is unreachable (overall health only: readiness must stay UP so the admin API keeps
+ * serving).
  */
 public final class Feed extends OverallHealthCheck implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
 
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
     private final CamelContext context;
     private final String target;
     private final int maxInFlight;
+    private final Duration drainTimeout;
     private final Semaphore inFlight;
+    private final LongAdder undelivered = new LongAdder();
+    /** Guards the burst state below: a burst starts at a failure after a success and ends at the next success. */
+    private final Object burstLock = new Object();
+    private boolean inBurst;
+    private long burstStartCount;
+    private volatile boolean closing;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
     private volatile FrameSource source;
     private AsyncProducer producer;
 
     public Feed(CamelContext context, String target, int maxInFlight) {
+        this(context, target, maxInFlight, DRAIN_TIMEOUT);
+    }
+
+    /** {@code drainTimeout}: how long {@link #close} waits for frames still on their way to Kafka. */
+    Feed(CamelContext context, String target, int maxInFlight, Duration drainTimeout) {
         super("feed");
         this.context = context;
         this.target = target;
         this.maxInFlight = maxInFlight;
+        this.drainTimeout = drainTimeout;
         this.inFlight = new Semaphore(maxInFlight);
     }
 
@@ -50,24 +74,96 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
             LOG.info("Feed: no source (tickerlake.source=none); consuming what arrives on the raw topics");
             return;
         }
+        closing = false;
         producer = context.getEndpoint(target).createAsyncProducer();
         producer.start();
         source = FrameSources.fromSettings(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
         LOG.info("Feed starting: {}", source.stats().source());
-        source.start(this::send);
+        source.start(new FrameSink() {
+            @Override
+            public void accept(byte[] frame, String origin) {
+                send(frame, origin, null);
+            }
+
+            @Override
+            public void acceptOversized(byte[] prefix, long size, String origin) {
+                send(prefix, origin, size);
+            }
+        });
     }
 
-    private void send(byte[] frame, String origin) {
+    /** {@code size}: the whole frame's length when {@code frame} is only its first bytes, else null. */
+    private void send(byte[] frame, String origin, Long size) {
         inFlight.acquireUninterruptibly();
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(frame);
         exchange.getMessage().setHeader("tickerlake-source", origin);
-        producer.process(exchange, doneSync -> inFlight.release());
+        if (size != null) {
+            exchange.getMessage().setHeader(FrameParser.FRAME_BYTES, size);
+        }
+        producer.process(exchange, doneSync -> {
+            try {
+                delivered(exchange);
+            } finally {
+                inFlight.release();
+            }
+        });
     }
 
+    /** Counts a failed exchange as an undelivered frame; one log line when a burst of failures starts and ends. */
+    private void delivered(Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure == null) {
+            synchronized (burstLock) {
+                if (!inBurst) {
+                    return;
+                }
+                inBurst = false;
+                if (!closing) {
+                    LOG.info("Feed: frames reach Kafka again; {} frames were lost in that burst", undelivered.sum()
+                            - burstStartCount);
+                }
+            }
+            return;
+        }
+        undelivered.increment();
+        String cause = Errors.describe(failure);
+        lastError = "not delivered to Kafka: " + cause;
+        lastErrorAt = Instant.now();
+        synchronized (burstLock) {
+            if (inBurst) {
+                return;
+            }
+            inBurst = true;
+            burstStartCount = undelivered.sum() - 1;
+        }
+        if (!closing) {
+            LOG.warn("Feed: a frame from {} was not delivered to Kafka and is lost ({}); further losses are counted in "
+                    + "SinkFailures until frames get through again", exchange.getMessage().getHeader(
+                    "tickerlake-source"), cause);
+        }
+    }
+
+    /**
+     * The source's stats, with the frames lost after the source handed them over (failed exchanges) added to its sink
+     * failures, and the latest error of either.
+     */
     public SourceStats stats() {
         FrameSource running = source;
-        return running == null ? null : running.stats();
+        if (running == null) {
+            return null;
+        }
+        SourceStats stats = running.stats();
+        long lost = undelivered.sum();
+        if (lost == 0) {
+            return stats;
+        }
+        Instant feedErrorAt = lastErrorAt;
+        boolean feedErrorIsLatest = feedErrorAt != null
+                && (stats.lastErrorAt() == null || feedErrorAt.isAfter(stats.lastErrorAt()));
+        return new SourceStats(stats.source(), stats.state(), stats.framesEmitted(), stats.framesPerSecond(),
+                stats.sinkFailures() + lost, feedErrorIsLatest ? lastError : stats.lastError(),
+                feedErrorIsLatest ? feedErrorAt : stats.lastErrorAt());
     }
 
     @Override
@@ -91,15 +187,28 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
         }
     }
 
-    /** Stops the source, then waits (briefly) for frames still on their way to Kafka. */
+    /**
+     * Stops the source, then waits (5 s at most) for frames still on their way to Kafka; says in one line how many
+     * frames were not delivered when some were not.
+     */
     @Override
     public synchronized void close() throws Exception {
-        if (source == null) {
+        FrameSource running = source;
+        if (running == null) {
             return;
         }
-        source.close();
-        if (!inFlight.tryAcquire(maxInFlight, 5, TimeUnit.SECONDS)) {
-            LOG.warn("Feed stopped with frames still on their way to Kafka");
+        long lostBefore = undelivered.sum();
+        running.close();
+        closing = true;
+        boolean drained = inFlight.tryAcquire(maxInFlight, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        long stillInFlight = drained ? 0 : maxInFlight - inFlight.availablePermits();
+        if (drained) {
+            inFlight.release(maxInFlight);
+        }
+        long notDelivered = stillInFlight + undelivered.sum() - lostBefore;
+        if (notDelivered > 0) {
+            LOG.warn("Feed stopped: {} frames not delivered to Kafka ({} still on their way after {} ms); {} lost since "
+                    + "the start", notDelivered, stillInFlight, drainTimeout.toMillis(), undelivered.sum() + stillInFlight);
         }
         producer.stop();
         source = null;

@@ -23,6 +23,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 
 /**
  * Turns the bytes of one Upbit frame (DEFAULT or SIMPLE format) into a validated {@link UpbitFrame}, or rejects it
@@ -32,6 +34,12 @@ public final class FrameParser {
 
     /** Default frame size limit: Upbit's largest frame (a 30-level orderbook) is a few KiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+
+    /**
+     * Header with a frame's whole length in bytes: on a dead letter, and on a frame handed on as its first bytes only
+     * (longer than the sources' limit).
+     */
+    public static final String FRAME_BYTES = "tickerlake-frame-bytes";
 
     /** Upbit market codes (quote-base, e.g. {@code KRW-BTC}); never a '|', the CDC key separator. */
     private static final Pattern MARKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -78,6 +86,18 @@ public final class FrameParser {
      * the size, the type and the market code only; {@link #parse} validates the rest.
      */
     public FrameId identify(byte[] frame) {
+        return identifyFrame(frame, null);
+    }
+
+    /**
+     * As {@link #identify(byte[])}, for a frame that may be only the first bytes of a longer one (the route's call):
+     * {@code frameBytes} is then its whole length (the {@value #FRAME_BYTES} header), which decides whether it is too
+     * large.
+     */
+    public FrameId identifyFrame(@Body byte[] frame, @Header(FRAME_BYTES) Long frameBytes) {
+        if (frameBytes != null && frameBytes > maxFrameBytes) {
+            throw tooLarge(frameBytes);
+        }
         checkSize(frame);
         String type = null;
         String market = null;
@@ -132,9 +152,29 @@ public final class FrameParser {
             throw new FrameRejectedException(RejectReason.EMPTY, "empty frame");
         }
         if (frame.length > maxFrameBytes) {
-            throw new FrameRejectedException(RejectReason.TOO_LARGE,
-                    "frame of " + frame.length + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
+            throw tooLarge(frame.length);
         }
+    }
+
+    private FrameRejectedException tooLarge(long frameBytes) {
+        return new FrameRejectedException(RejectReason.TOO_LARGE,
+                "frame of " + frameBytes + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
+    }
+
+    /**
+     * The body of a dead letter for {@code frame}: the frame, or its first {@code maxFrameBytes} bytes when it is
+     * longer, so that a dead letter always fits in a Kafka request ({@value #FRAME_BYTES} keeps the whole length).
+     */
+    public byte[] deadLetterBody(byte[] frame) {
+        return frame == null || frame.length <= maxFrameBytes ? frame : java.util.Arrays.copyOf(frame, maxFrameBytes);
+    }
+
+    /**
+     * A dead letter's {@value #FRAME_BYTES}, as text (a Kafka header readable by any client): the length already known
+     * (of a frame cut by its source), or the frame's.
+     */
+    public String frameBytes(byte[] frame, Long known) {
+        return String.valueOf(known != null ? known.longValue() : frame == null ? 0 : frame.length);
     }
 
     /** Strict UTF-8: malformed input is reported, never replaced. A leading byte-order mark is skipped. */

@@ -13,4 +13,13 @@ package dev.tickerlake.upbit;
 public interface FrameSink {
 
     void accept(byte[] frame, String origin);
+
+    /**
+     * A frame longer than the source's limit ({@code tickerlake.cdc.max-frame-bytes}): only its first bytes were
+     * kept ({@code prefix}); {@code size} is its whole length. It must become a dead letter carrying both, never vanish.
+     * The default hands the prefix on as a frame, which then fails validation downstream.
+     */
+    default void acceptOversized(byte[] prefix, long size, String origin) {
+        accept(prefix, origin);
+    }
 }

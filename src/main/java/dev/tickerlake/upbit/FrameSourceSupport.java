@@ -82,8 +82,17 @@ abstract class FrameSourceSupport implements FrameSource {
 
     /** Hands one frame to the sink; true when the sink took it. */
     boolean emit(FrameSink sink, byte[] frame, String origin) {
+        return emit(() -> sink.accept(frame, origin), origin);
+    }
+
+    /** Hands the first bytes of a frame longer than the limit to the sink, with its size; true when the sink took it. */
+    boolean emitOversized(FrameSink sink, byte[] prefix, long size, String origin) {
+        return emit(() -> sink.acceptOversized(prefix, size, origin), origin);
+    }
+
+    private boolean emit(Runnable handOver, String origin) {
         try {
-            sink.accept(frame, origin);
+            handOver.run();
         } catch (RuntimeException e) {
             long failures = sinkFailures.incrementAndGet();
             error("sink: " + Errors.describe(e));

@@ -23,6 +23,8 @@ import java.util.function.Function;
  * tickerlake.replay.file              JSON-lines file (.gz allowed); required for replay
  * tickerlake.replay.speed             multiple of the recorded pace; 0 = as fast as possible (default 1)
  * tickerlake.replay.loop              replay again with timestamps shifted to now (default false)
+ * tickerlake.cdc.max-frame-bytes      longest frame read whole (replay line, WebSocket message); a longer one is
+ *                                     handed on as its first bytes and its size, for its dead letter (default 65536)
  * tickerlake.synthetic.markets        a number of markets, or a comma list of codes (default 10)
  * tickerlake.synthetic.rate           frames per second over all markets (default 100)
  * tickerlake.synthetic.seed           generator seed (default 1)
@@ -63,6 +65,7 @@ public final class FrameSources {
                 .pingInterval(duration(settings, "tickerlake.upbit.ping-interval", "60s"))
                 .idleTimeout(duration(settings, "tickerlake.upbit.idle-timeout", "90s"))
                 .orderbookDepth(Integer.parseInt(value(settings, "tickerlake.upbit.orderbook-depth", "0")))
+                .maxFrameBytes(maxFrameBytes(settings))
                 .build();
     }
 
@@ -74,6 +77,7 @@ public final class FrameSources {
         return ReplayFile.builder(Path.of(file))
                 .speed(Double.parseDouble(value(settings, "tickerlake.replay.speed", "1")))
                 .loop(Boolean.parseBoolean(value(settings, "tickerlake.replay.loop", "false")))
+                .maxFrameBytes(maxFrameBytes(settings))
                 .build();
     }
 
@@ -111,6 +115,11 @@ public final class FrameSources {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a duration (500ms, 60s, 10m, 1h, PT1M): " + text);
         }
+    }
+
+    private static int maxFrameBytes(Function<String, String> settings) {
+        return Integer.parseInt(value(settings, "tickerlake.cdc.max-frame-bytes",
+                String.valueOf(FrameParser.DEFAULT_MAX_FRAME_BYTES)));
     }
 
     private static Duration duration(Function<String, String> settings, String key, String fallback) {

@@ -57,7 +57,8 @@ public final class ManagedFeed implements MeterBinder {
         return stats == null ? 0 : stats.framesPerSecond();
     }
 
-    @ManagedAttribute(description = "Frames lost because Kafka refused them")
+    @ManagedAttribute(description = "Frames lost: refused by the route, or not delivered to Kafka (refused, dead-letter "
+            + "send failed, still retrying at shutdown)")
     public long getSinkFailures() {
         SourceStats stats = feed.stats();
         return stats == null ? 0 : stats.sinkFailures();

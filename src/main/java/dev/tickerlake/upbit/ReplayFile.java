@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays a JSON-lines file of recorded frames (one line = one frame; {@code .gz} files are read compressed).
  * Blank lines are skipped; every other line goes to the sink as it is, malformed or not, with the origin
- * {@code <file name>:<line number>}.
+ * {@code <file name>:<line number>}; a line longer than {@code maxFrameBytes} goes as its first bytes and its size
+ * ({@link FrameSink#acceptOversized}), so memory stays bounded whatever the file holds.
  * <p>
  * Pace: the frames' own pace, read from their message time ({@code timestamp}, or {@code tms} in SIMPLE format),
  * divided by {@code speed}; {@code speed = 0} sends as fast as the sink takes them; a line without a readable time is
@@ -38,6 +39,7 @@ public final class ReplayFile extends FrameSourceSupport {
     private final double speed;
     private final boolean loop;
     private final Duration progressInterval;
+    private final int maxFrameBytes;
     private volatile long currentLine;
 
     private ReplayFile(Builder b) {
@@ -47,6 +49,7 @@ public final class ReplayFile extends FrameSourceSupport {
         this.speed = b.speed;
         this.loop = b.loop;
         this.progressInterval = b.progressInterval;
+        this.maxFrameBytes = b.maxFrameBytes;
     }
 
     public static Builder builder(Path file) {
@@ -89,12 +92,17 @@ public final class ReplayFile extends FrameSourceSupport {
                 Pacer pacer = new Pacer();
                 try (Counting counted = new Counting(Files.newInputStream(file));
                      LineReader lines = new LineReader(fileName.endsWith(".gz")
-                             ? new GZIPInputStream(counted, 65536) : counted)) {
+                             ? new GZIPInputStream(counted, 65536) : counted, maxFrameBytes)) {
                     long lineNumber = 0;
                     byte[] line;
                     while (!closed() && (line = lines.next()) != null) {
                         lineNumber++;
                         currentLine = lineNumber;
+                        if (lines.oversized()) {
+                            emitOversized(sink, line, lines.size(), fileName + ":" + lineNumber);
+                            passFrames++;
+                            continue;
+                        }
                         if (isBlank(line)) {
                             continue;
                         }
@@ -246,23 +254,27 @@ public final class ReplayFile extends FrameSourceSupport {
         }
     }
 
-    /** Splits a byte stream into lines at {@code \n}, without the line end ({@code \r\n} too) and without decoding. */
+    /**
+     * Splits a byte stream into lines at {@code \n}, without the line end ({@code \r\n} too) and without decoding. A
+     * line longer than the limit keeps only its first {@code limit} bytes ({@link #oversized()} tells, {@link #size()}
+     * gives its whole length): memory stays bounded whatever the file holds.
+     */
     static final class LineReader implements Closeable {
         private final InputStream in;
         private final byte[] buffer = new byte[65536];
+        private final FrameBuffer line;
         private int position;
         private int limit;
-        private byte[] line = new byte[4096];
-        private int length;
         private boolean first = true;
 
-        LineReader(InputStream in) {
+        LineReader(InputStream in, int maxLineBytes) {
             this.in = in;
+            this.line = new FrameBuffer(maxLineBytes);
         }
 
-        /** The next line, or null at the end of the stream. */
+        /** The next line (its first bytes when it is oversized), or null at the end of the stream. */
         byte[] next() throws IOException {
-            length = 0;
+            line.reset();
             boolean any = false;
             while (true) {
                 if (position == limit) {
@@ -278,7 +290,7 @@ public final class ReplayFile extends FrameSourceSupport {
                 while (position < limit && buffer[position] != '\n') {
                     position++;
                 }
-                append(start, position - start);
+                line.append(buffer, start, position - start);
                 if (position < limit) {
                     position++;
                     return finish();
@@ -286,27 +298,31 @@ public final class ReplayFile extends FrameSourceSupport {
             }
         }
 
-        private void append(int start, int count) {
-            if (length + count > line.length) {
-                line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
-            }
-            System.arraycopy(buffer, start, line, length, count);
-            length += count;
+        /** Whether the last line was longer than the limit. */
+        boolean oversized() {
+            return line.oversized();
+        }
+
+        /** The last line's whole length in bytes. */
+        long size() {
+            return line.size();
         }
 
         private byte[] finish() {
             int from = 0;
+            int length = line.keptLength();
             if (first) {
                 first = false;
-                if (length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+                if (length >= 3 && line.at(0) == (byte) 0xEF && line.at(1) == (byte) 0xBB && line.at(2) == (byte) 0xBF) {
                     from = 3;
                 }
             }
             int end = length;
-            if (end > from && line[end - 1] == '\r') {
+            if (!line.oversized() && end > from && line.at(end - 1) == '\r') {
                 end--;
             }
-            return Arrays.copyOfRange(line, from, end);
+            byte[] kept = line.kept();
+            return from == 0 && end == kept.length ? kept : Arrays.copyOfRange(kept, from, end);
         }
 
         @Override
@@ -321,6 +337,7 @@ public final class ReplayFile extends FrameSourceSupport {
         private double speed = 1.0;
         private boolean loop;
         private Duration progressInterval = Duration.ofSeconds(5);
+        private int maxFrameBytes = FrameParser.DEFAULT_MAX_FRAME_BYTES;
         private BiConsumer<SourceState, String> stateListener;
 
         private Builder(Path file) {
@@ -348,6 +365,18 @@ public final class ReplayFile extends FrameSourceSupport {
                 throw new IllegalArgumentException("progress interval must be positive");
             }
             this.progressInterval = progressInterval;
+            return this;
+        }
+
+        /**
+         * Longest line read whole (bytes); a longer one is handed on as its first bytes and its size, to become a
+         * dead letter. Default 64 KiB ({@code tickerlake.cdc.max-frame-bytes}).
+         */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            if (maxFrameBytes <= 0) {
+                throw new IllegalArgumentException("max frame bytes must be positive: " + maxFrameBytes);
+            }
+            this.maxFrameBytes = maxFrameBytes;
             return this;
         }
 

@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param state           its life-cycle state
  * @param framesEmitted   frames the sink accepted since the start
  * @param framesPerSecond frames per second over the last ten seconds
- * @param sinkFailures    frames lost because the sink threw
+ * @param sinkFailures    frames lost because the sink threw (and, from {@link Feed#stats}, frames not delivered to Kafka)
  * @param lastError       the last error seen (connection, error frame, file, sink), or null
  * @param lastErrorAt     when it was seen, or null
  */

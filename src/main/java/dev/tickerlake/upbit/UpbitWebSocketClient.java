@@ -1,6 +1,5 @@
 package dev.tickerlake.upbit;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -66,6 +65,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
     private final Duration idleTimeout;
     private final Duration connectTimeout;
     private final Backoff backoff;
+    private final int maxFrameBytes;
     private final HttpClient http;
 
     private final SlidingWindowRateLimiter connectsPerSecond = new SlidingWindowRateLimiter(5, Duration.ofSeconds(1));
@@ -97,6 +97,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         this.idleTimeout = b.idleTimeout;
         this.connectTimeout = b.connectTimeout;
         this.backoff = new Backoff(b.backoffInitial, b.backoffMax);
+        this.maxFrameBytes = b.maxFrameBytes;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
     }
 
@@ -383,6 +384,23 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         }
     }
 
+    /** A message longer than the limit: only its first bytes were kept; it goes on as such, to become a dead letter. */
+    private void receivedOversized(Connection connection, byte[] prefix, long size) {
+        FrameSink target = sink;
+        if (closed() || target == null) {
+            return;
+        }
+        connection.inSink = true;
+        try {
+            synchronized (sinkLock) {
+                emitOversized(target, prefix, size, ORIGIN);
+            }
+        } finally {
+            connection.inSink = false;
+            connection.touch();
+        }
+    }
+
     private void received(Connection connection, byte[] frame) {
         FrameHeader header = FrameHeader.read(frame);
         switch (header.kind()) {
@@ -434,9 +452,8 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         volatile boolean inSink;
         volatile boolean hadData;
         volatile List<String> subscribed;
-        private final ByteArrayOutputStream binaryParts = new ByteArrayOutputStream();
-        private boolean binaryPending;
-        private final StringBuilder textParts = new StringBuilder();
+        /** The message being received, in parts; bounded, so a message of any length costs at most the limit. */
+        private final FrameBuffer message = new FrameBuffer(maxFrameBytes);
 
         void touch() {
             lastActivityNanos = System.nanoTime();
@@ -486,22 +503,9 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             touch();
-            byte[] frame = null;
-            if (!last || binaryPending) {
-                byte[] part = new byte[data.remaining()];
-                data.get(part);
-                binaryParts.writeBytes(part);
-                binaryPending = !last;
-                if (last) {
-                    frame = binaryParts.toByteArray();
-                    binaryParts.reset();
-                }
-            } else {
-                frame = new byte[data.remaining()];
-                data.get(frame);
-            }
-            if (frame != null) {
-                received(this, frame);
+            message.append(data);
+            if (last) {
+                deliver();
             }
             webSocket.request(1);
             return null;
@@ -510,14 +514,25 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             touch();
-            textParts.append(data);
+            message.append(StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(data)));
             if (last) {
-                byte[] frame = textParts.toString().getBytes(StandardCharsets.UTF_8);
-                textParts.setLength(0);
-                received(this, frame);
+                deliver();
             }
             webSocket.request(1);
             return null;
+        }
+
+        /** Hands on the message just completed: whole, or as its first bytes and size when it was too long. */
+        private void deliver() {
+            byte[] frame = message.kept();
+            long size = message.size();
+            boolean oversized = message.oversized();
+            message.reset();
+            if (oversized) {
+                receivedOversized(this, frame, size);
+            } else {
+                received(this, frame);
+            }
         }
 
         @Override
@@ -560,6 +575,7 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration backoffInitial = Duration.ofSeconds(1);
         private Duration backoffMax = Duration.ofSeconds(60);
+        private int maxFrameBytes = FrameParser.DEFAULT_MAX_FRAME_BYTES;
         private BiConsumer<SourceState, String> stateListener;
 
         private Builder() {
@@ -640,6 +656,18 @@ public final class UpbitWebSocketClient extends FrameSourceSupport {
         public Builder backoff(Duration initial, Duration max) {
             this.backoffInitial = requirePositive(initial, "backoff initial");
             this.backoffMax = requirePositive(max, "backoff max");
+            return this;
+        }
+
+        /**
+         * Longest message read whole (bytes); a longer one is handed on as its first bytes and its size, to become a
+         * dead letter. Default 64 KiB ({@code tickerlake.cdc.max-frame-bytes}).
+         */
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            if (maxFrameBytes <= 0) {
+                throw new IllegalArgumentException("max frame bytes must be positive: " + maxFrameBytes);
+            }
+            this.maxFrameBytes = maxFrameBytes;
             return this;
         }
 

@@ -60,6 +60,19 @@ class CdcBatchTest {
     }
 
     @Test
+    void aRawRecordLargerThanTheLimitBecomesADeadLetterOfItsFirstBytesAndItsSize() {
+        byte[] huge = utf8("{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"pad\":\"" + "x".repeat(1_000_000) + "\"}");
+
+        CdcBatch.Result result = batch.map(List.of(record("upbit-ticker", 0, 7, "KRW-BTC", huge)));
+
+        Message deadLetter = result.deadLetters().get(0);
+        assertThat(deadLetter.getHeader(CdcBatch.ERROR_CLASS)).isEqualTo("too-large");
+        assertThat(deadLetter.getHeader(CdcBatch.ERROR_MESSAGE, String.class)).contains(huge.length + " bytes");
+        assertThat(deadLetter.getHeader("tickerlake-frame-bytes")).isEqualTo(String.valueOf(huge.length));
+        assertThat(deadLetter.getBody(byte[].class)).isEqualTo(java.util.Arrays.copyOf(huge, 65536));
+    }
+
+    @Test
     void anEmptyBatchGivesNothing() {
         CdcBatch.Result result = batch.map(List.of());
         assertThat(result.envelopes()).isEmpty();

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The feed and the Kafka ticker consumption end to end on a real broker: a replay file of documented Upbit frames with
  * bad lines between them → exactly one envelope per good frame on upbit-cdc (byte for byte the mapper's) and exactly
- * one dead letter per bad line on upbit-dlq, with its cause; consuming the raw records again gives identical envelopes.
+ * one dead letter per bad line on upbit-dlq, with its cause and size (a line larger than a Kafka request keeps its
+ * first bytes); consuming the raw records again gives identical envelopes.
  */
 class TickerCdcIT {
 
@@ -61,6 +62,8 @@ class TickerCdcIT {
         bad.put(ticker.replaceFirst("\"timestamp\":\\d+", "\"timestamp\":\"soon\""), "bad-timestamp");
         bad.put("{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"pad\":\"" + "x".repeat(MAX_FRAME_BYTES) + "\"}", "too-large");
         bad.put("{\"status\":\"UP\"}", "status-frame");
+        // Larger than a Kafka request (max.request.size, 1 MiB): its dead letter keeps the first MAX_FRAME_BYTES bytes.
+        bad.put("{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"pad\":\"" + "y".repeat(2_000_000) + "\"}", "too-large");
 
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         int g = 0;
@@ -80,6 +83,11 @@ class TickerCdcIT {
         }
         replay = dir.resolve("frames.jsonl");
         Files.write(replay, file.toByteArray());
+    }
+
+    /** A dead letter's body: the line, or its first MAX_FRAME_BYTES bytes when it is longer (all ASCII here). */
+    private static String deadLetterBody(String line) {
+        return line.length() > MAX_FRAME_BYTES ? line.substring(0, MAX_FRAME_BYTES) : line;
     }
 
     @Test
@@ -112,11 +120,23 @@ class TickerCdcIT {
                     kafka.read("upbit-dlq", expectedDeadLetters, Duration.ofSeconds(30));
             assertThat(deadLetters).hasSize(expectedDeadLetters);
             Map<String, String> classByLine = new HashMap<>();
+            Map<String, String> lineByBody = new HashMap<>();
+            bad.keySet().forEach(line -> lineByBody.put(deadLetterBody(line), line));
             for (ConsumerRecord<String, byte[]> record : deadLetters) {
+                String line = lineByBody.get(new String(record.value(), StandardCharsets.UTF_8));
+                if (line != null) {
+                    assertThat(KafkaTestClient.header(record, "tickerlake-frame-bytes"))
+                            .isEqualTo(String.valueOf(line.getBytes(StandardCharsets.UTF_8).length));
+                    if (line.length() > MAX_FRAME_BYTES) {
+                        assertThat(record.value()).hasSize(MAX_FRAME_BYTES);
+                        assertThat(KafkaTestClient.header(record, "tickerlake-error-message"))
+                                .contains(line.length() + " bytes");
+                    }
+                }
                 assertThat(KafkaTestClient.header(record, "tickerlake-error-message")).isNotBlank();
                 assertThat(KafkaTestClient.header(record, "tickerlake-source"))
                         .matches("(frames\\.jsonl:\\d+|upbit-(ticker|trade|orderbook)/\\d+/\\d+)");
-                classByLine.put(new String(record.value(), StandardCharsets.UTF_8),
+                classByLine.put(line != null ? line : new String(record.value(), StandardCharsets.UTF_8),
                         KafkaTestClient.header(record, "tickerlake-error-class"));
             }
             assertThat(classByLine).containsAllEntriesOf(bad);

@@ -50,6 +50,56 @@ class ReplayFileTest {
     }
 
     @Test
+    void aLineLongerThanTheLimitIsNeverHeldWhole() throws Exception {
+        String huge = "{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"pad\":\"" + "x".repeat(2_000_000) + "\"}";
+        Path file = write("huge.jsonl", ticker("KRW-BTC", T0) + "\n" + huge + "\n" + ticker("KRW-ETH", T0 + 1) + "\n"
+                + "y".repeat(3_000_000));
+
+        List<CollectingSink.Received> received = replayAll(ReplayFile.builder(file).speed(0).build());
+
+        assertThat(received).extracting(CollectingSink.Received::origin)
+                .containsExactly("huge.jsonl:1", "huge.jsonl:2", "huge.jsonl:3", "huge.jsonl:4");
+        assertThat(received).extracting(r -> r.frame().length()).allSatisfy(length ->
+                assertThat(length).isLessThanOrEqualTo(FrameParser.DEFAULT_MAX_FRAME_BYTES));
+        assertThat(received.get(1).frame()).isEqualTo(huge.substring(0, FrameParser.DEFAULT_MAX_FRAME_BYTES));
+        assertThat(received.get(2).frame()).isEqualTo(ticker("KRW-ETH", T0 + 1));
+        assertThat(received).extracting(CollectingSink.Received::size)
+                .containsExactly((long) ticker("KRW-BTC", T0).length(), (long) huge.length(),
+                        (long) ticker("KRW-ETH", T0 + 1).length(), 3_000_000L);
+    }
+
+    @Test
+    void aLineReaderKeepsAtMostTheLimitOfALineOfAnyLength() throws Exception {
+        long length = 200L * 1024 * 1024;
+        java.io.InputStream endless = new java.io.InputStream() {
+            private long left = length;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'x' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                left -= n;
+                return n;
+            }
+        };
+        try (ReplayFile.LineReader lines = new ReplayFile.LineReader(endless, 4096)) {
+            byte[] line = lines.next();
+            assertThat(line).hasSize(4096);
+            assertThat(lines.oversized()).isTrue();
+            assertThat(lines.size()).isEqualTo(length);
+            assertThat(lines.next()).isNull();
+        }
+    }
+
+    @Test
     void speedZeroSendsAnHourOfFramesWithoutWaiting() throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 3600; i++) {

@@ -155,6 +155,27 @@ class UpbitWebSocketClientIT {
     }
 
     @Test
+    void aMessageLongerThanTheLimitIsHandedOnAsItsFirstBytesAndItsSize() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        client = client().maxFrameBytes(4096).build();
+        client.start(sink);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().state() == SourceState.UP);
+
+        String next = new String(new SyntheticFrames(List.of("KRW-BTC"), 1).next(1_718_000_000_000L).json(),
+                StandardCharsets.UTF_8);
+        upbit.sendBinary(next);
+        String huge = "{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"pad\":\"" + "x".repeat(3_000_000) + "\"}";
+        upbit.sendFragmented(huge, 40);
+        upbit.sendText(huge);
+        upbit.sendBinary(next);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.size() == 4);
+        assertThat(sink.received()).extracting(CollectingSink.Received::size).containsExactly((long) next.length(),
+                (long) huge.length(), (long) huge.length(), (long) next.length());
+        assertThat(sink.frames()).containsExactly(next, huge.substring(0, 4096), huge.substring(0, 4096), next);
+    }
+
+    @Test
     void resubscribesWhenTheMarketListChanges() {
         client = client().marketRefresh(Duration.ofMillis(300)).build();
         client.start(new CollectingSink());
