@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.tickerlake.testing.ListeningSockets;
 import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.testing.S3TestClient;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,10 @@ public class EmbeddedModeIT {
                 s3.put("warehouse", "before-restart.txt", "kept");
             }
             assertThat(listening(app.property("tickerlake.kafka.bootstrap-servers"))).isTrue();
+            // No users configured: admin/admin opens the admin API, so it listens on loopback only, although
+            // application.properties says camel.server.host=0.0.0.0.
+            assertThat(ListeningSockets.addresses(Integer.parseInt(app.property("camel.server.port"))))
+                    .as("addresses the admin API listens on with the dev mode's default user").containsExactly("127.0.0.1");
         }
         assertThat(listening(s3Endpoint.substring("http://".length()))).as("embedded S3 stopped").isFalse();
 
