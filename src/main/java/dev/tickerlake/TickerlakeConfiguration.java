@@ -28,6 +28,8 @@ import dev.tickerlake.upbit.ManagedFeed;
 import dev.tickerlake.upbit.FrameSources;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedCamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
@@ -48,12 +50,14 @@ public class TickerlakeConfiguration implements CamelConfiguration {
     static final String KAFKA_BOOTSTRAP = "tickerlake.kafka.bootstrap-servers";
     /** Credentials of the embedded S3 server; never used when an external endpoint is configured. */
     static final String EMBEDDED_CREDENTIAL = "minioadmin";
+    static final String LOOPBACK = "127.0.0.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(TickerlakeConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent props = context.getPropertiesComponent();
+        maskAdminUsers(context);
         Path dataDir = Path.of(property(props, "tickerlake.data-dir", "./data")).toAbsolutePath().normalize();
         String host = property(props, "tickerlake.embedded.host", "127.0.0.1");
 
@@ -153,8 +157,14 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                 }
             }
         });
-        context.getRegistry().bind("adminAuth", new AdminAuth(property(props, "tickerlake.admin.users", ""),
-                property(props, "tickerlake.admin.users-file", ""), embeddedS3 != null && embeddedKafka != null));
+        AdminAuth adminAuth = new AdminAuth(property(props, "tickerlake.admin.users", ""),
+                property(props, "tickerlake.admin.users-file", ""), embeddedS3 != null && embeddedKafka != null);
+        context.getRegistry().bind("adminAuth", adminAuth);
+        if (adminAuth.devDefault()) {
+            listenOnLoopbackOnly(context);
+        }
+        // After the management server (added by Camel Main before this runs), so it starts once that server's router is up.
+        context.addService(new JolokiaEndpoint(context), true, true);
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
@@ -176,6 +186,35 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                     List.of(RetentionSettings.CDC_TOPIC));
         }
         return watched;
+    }
+
+    /**
+     * Camel Main's start-up summaries print every property it resolved, masking only keys it knows as secret
+     * ({@code ...password}, {@code ...secret-key}, {@code ...access-key}, ...). {@code tickerlake.admin.users} holds
+     * passwords too: add its key to the keywords Camel masks, next to any a user set with
+     * {@code camel.main.additional-sensitive-keywords} (applied to the context before this runs).
+     */
+    private static void maskAdminUsers(CamelContext context) {
+        ExtendedCamelContext extension = context.getCamelContextExtension();
+        String keywords = extension.getAdditionalSensitiveKeywords();
+        extension.setAdditionalSensitiveKeywords(keywords == null || keywords.isBlank() ? "users" : keywords + ",users");
+    }
+
+    /**
+     * While the dev mode's default user admin/admin is in force, the admin API listens on 127.0.0.1 whatever
+     * {@code camel.server.host} says: that password is public. Camel Main has created the server (not started it)
+     * before this runs, so its host is set here; once users are configured, the configured host stands.
+     */
+    private static void listenOnLoopbackOnly(CamelContext context) {
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            return;
+        }
+        String configured = server.getHost();
+        server.setHost(LOOPBACK);
+        LOG.info("Admin API: embedded dev mode and no users configured, so mutating calls accept admin / admin and the "
+                + "API listens on {}:{} only (camel.server.host={} applies once tickerlake.admin.users or "
+                + "tickerlake.admin.users-file is set)", LOOPBACK, server.getPort(), configured);
     }
 
     /** The sync job's settings, from the same S3 and Kafka settings the routes use (one place for credentials). */

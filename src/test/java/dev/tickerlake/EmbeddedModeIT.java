@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.kafka.Topics;
+import dev.tickerlake.testing.ListeningSockets;
 import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.testing.S3TestClient;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,6 +46,10 @@ public class EmbeddedModeIT {
                 s3.put("warehouse", "before-restart.txt", "kept");
             }
             assertThat(listening(app.property("tickerlake.kafka.bootstrap-servers"))).isTrue();
+            // No users configured: admin/admin opens the admin API, so it listens on loopback only, although
+            // application.properties says camel.server.host=0.0.0.0.
+            assertThat(ListeningSockets.addresses(Integer.parseInt(app.property("camel.server.port"))))
+                    .as("addresses the admin API listens on with the dev mode's default user").containsExactly("127.0.0.1");
         }
         assertThat(listening(s3Endpoint.substring("http://".length()))).as("embedded S3 stopped").isFalse();
 

@@ -23,19 +23,26 @@ public final class AdminAuth {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
     private final Map<String, byte[]> users = new LinkedHashMap<>();
+    private final boolean devDefault;
 
     public AdminAuth(String users, String usersFile, boolean embeddedDevMode) throws IOException {
         parse(List.of(users.split(",")));
         if (usersFile != null && !usersFile.isBlank()) {
             parse(Files.readAllLines(Path.of(usersFile.trim()), StandardCharsets.UTF_8));
         }
-        if (this.users.isEmpty() && embeddedDevMode) {
+        devDefault = this.users.isEmpty() && embeddedDevMode;
+        if (devDefault) {
+            // Said in one line where the API is bound to loopback for it (TickerlakeConfiguration).
             this.users.put("admin", "admin".getBytes(StandardCharsets.UTF_8));
-            LOG.info("Admin API: embedded dev mode, mutating calls accept user admin / password admin");
         } else if (this.users.isEmpty()) {
             LOG.warn("Admin API: no users configured (tickerlake.admin.users or tickerlake.admin.users-file); "
                     + "mutating calls are refused");
         }
+    }
+
+    /** Whether the dev mode's default user admin/admin is in force (no users configured, embedded servers). */
+    public boolean devDefault() {
+        return devDefault;
     }
 
     private void parse(List<String> lines) {
