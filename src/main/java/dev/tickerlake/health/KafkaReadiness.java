@@ -1,13 +1,11 @@
 package dev.tickerlake.health;
 
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Readiness of the Kafka cluster: UP while it answers a describe-cluster request within a few seconds. */
@@ -40,12 +38,7 @@ public final class KafkaReadiness extends AbstractHealthCheck implements AutoClo
 
     private Admin admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "tickerlake-readiness");
-            admin = Admin.create(props);
+            admin = HealthAdmin.create(bootstrapServers, "tickerlake-readiness");
         }
         return admin;
     }

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -214,12 +213,7 @@ public final class RetentionHealth extends OverallHealthCheck implements AutoClo
 
     private Admin admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "tickerlake-retention");
-            admin = Admin.create(props);
+            admin = HealthAdmin.create(bootstrapServers, "tickerlake-retention");
         }
         return admin;
     }
