@@ -46,15 +46,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(413, error, detail);
     }
 
-    /** The body of a 429: {@code concurrentReads} row or diff reads already run; retry after the given seconds. */
-    public static Map<String, String> tooManyReads(int concurrentReads, int retryAfterSeconds) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", "too_many_reads");
-        body.put("detail", concurrentReads + " row or diff reads are running, the most at once "
-                + "(tickerlake.admin.concurrent-reads); retry after " + retryAfterSeconds + " s");
-        return body;
-    }
-
     /** The HTTP status to answer with. */
     public int getStatus() {
         return status;
