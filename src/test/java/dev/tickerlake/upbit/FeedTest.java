@@ -7,19 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tickerlake.testing.CapturedLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.Logger;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,20 +29,18 @@ class FeedTest {
     Path dir;
 
     private final CamelContext context = new DefaultCamelContext();
-    private final LogLines log = new LogLines();
-    private final Logger feedLogger = (Logger) LogManager.getLogger(Feed.class);
+    private CapturedLog log;
 
     @BeforeEach
     void captureLog() {
         // Frames left on their way are abandoned at the end of a test, not awaited.
         context.getShutdownStrategy().setTimeout(1);
-        log.start();
-        feedLogger.addAppender(log);
+        log = CapturedLog.of(Feed.class);
     }
 
     @AfterEach
     void stop() {
-        feedLogger.removeAppender(log);
+        log.close();
         context.stop();
     }
 
@@ -110,23 +102,5 @@ class FeedTest {
         Feed feed = new Feed(context, "direct:upbit-frame", 10, drainTimeout);
         feed.start();
         return feed;
-    }
-
-    /** The feed's log lines as {@code LEVEL message}. */
-    private static final class LogLines extends AbstractAppender {
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        LogLines() {
-            super("feed-test", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
-        }
-
-        List<String> lines() {
-            return lines;
-        }
     }
 }
