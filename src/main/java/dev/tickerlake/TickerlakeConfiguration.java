@@ -76,9 +76,9 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         }
         CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
         int partitions = Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4"));
-        RetentionSettings retention = RetentionSettings.fromSettings(key -> property(props, key, null),
-                property(props, KAFKA_BOOTSTRAP, "").isBlank());
-        if (property(props, KAFKA_BOOTSTRAP, "").isBlank()) {
+        boolean kafkaEmbedded = property(props, KAFKA_BOOTSTRAP, "").isBlank();
+        RetentionSettings retention = RetentionSettings.fromSettings(key -> property(props, key, null), kafkaEmbedded);
+        if (kafkaEmbedded) {
             EmbeddedKafka server = new EmbeddedKafka(host,
                     Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"),
                     retention.raw().brokerDefaults(partitions));
@@ -123,7 +123,8 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         TimeTravelService timeTravel = new TimeTravelService(property(props, "tickerlake.paimon.warehouse",
                 "s3://paimon/warehouse"), property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
                 property(props, S3_SECRET_KEY, ""));
-        timeTravel.setReadBudgetBytes(Long.parseLong(property(props, "tickerlake.admin.read-budget", "33554432")));
+        timeTravel.setReadBudgetBytes(Long.parseLong(property(props, "tickerlake.admin.read-budget",
+                String.valueOf(TimeTravelService.DEFAULT_READ_BUDGET_BYTES))));
         context.getRegistry().bind("timeTravel", timeTravel);
         context.addService(new Closing(timeTravel), true, true);
 

@@ -34,9 +34,10 @@ public final class RequestParams {
     public static final Pattern NAME = Pattern.compile("^[a-z0-9_]{1,64}$");
     private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,18}$");
     /** A '+' of an offset that arrived as ' ' because the query string was not encoded. */
+    private static final Pattern SPACE_FOR_PLUS_OFFSET = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T.*) (\\d{2}(:?\\d{2})?)$");
+
     /** One JSON value per body: trailing content is an error, not ignored. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final Pattern SPACE_FOR_PLUS_OFFSET = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T.*) (\\d{2}(:?\\d{2})?)$");
 
     private RequestParams() {
     }
