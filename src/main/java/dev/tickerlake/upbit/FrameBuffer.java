@@ -23,26 +23,28 @@ final class FrameBuffer {
     }
 
     void append(byte[] source, int offset, int length) {
-        size += length;
-        int take = Math.min(length, limit - kept);
-        if (take <= 0) {
-            return;
-        }
-        if (kept + take > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(bytes.length * 2, kept + take)));
-        }
+        int take = room(length);
         System.arraycopy(source, offset, bytes, kept, take);
         kept += take;
     }
 
+    /** Consumes all of {@code source}, keeping what fits. */
     void append(ByteBuffer source) {
         int length = source.remaining();
-        int take = Math.min(length, Math.max(0, limit - kept));
-        byte[] part = new byte[take];
-        source.get(part);
-        source.position(source.position() + (length - take));
-        append(part, 0, take);
-        size += length - take;
+        int take = room(length);
+        source.get(bytes, kept, take);
+        source.position(source.position() + length - take);
+        kept += take;
+    }
+
+    /** Counts {@code length} more bytes of the frame; how many of them are kept (room for them made). */
+    private int room(int length) {
+        size += length;
+        int take = Math.min(length, limit - kept);
+        if (kept + take > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(bytes.length * 2, kept + take)));
+        }
+        return take;
     }
 
     /** The whole frame's length in bytes, kept or not. */
