@@ -226,7 +226,9 @@ public final class RequestParams {
 
     private static JsonNode requireObject(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
-            throw ApiException.badRequest("invalid_body", "a JSON object body is required");
+            // A form body (curl -d without a Content-Type) arrives empty: it is never read as JSON.
+            throw ApiException.badRequest("invalid_body", "a JSON object body is required, sent with "
+                    + "Content-Type: application/json (curl: -H 'Content-Type: application/json' -d '{...}')");
         }
         if (!node.isObject()) {
             throw ApiException.badRequest("invalid_body", "the body must be a JSON object");

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.admin.Responses.Diff;
 import dev.tickerlake.admin.Responses.Rows;
+import dev.tickerlake.admin.Responses.TagInfo;
 import dev.tickerlake.admin.Responses.TagList;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.paimon.TimeTravelService;
@@ -61,6 +62,12 @@ class AdminApiReadsTest {
         public Diff diff(String database, String table, String from, String to, Object where, String limit) {
             waitForTheTest();
             return new Diff(null, null, List.of(), false);
+        }
+
+        /** Tags nothing: echoes what the request body (parsed by the real service) asked for. */
+        @Override
+        public TagInfo createTag(String database, String table, String name, String snapshot) {
+            return new TagInfo(name, snapshot == null ? 1 : Long.parseLong(snapshot), "2024-05-01T00:00:00Z");
         }
 
         @Override
@@ -148,6 +155,32 @@ class AdminApiReadsTest {
         }
         assertThat(((ModelCamelContext) context).getRouteDefinitions()).extracting(RouteDefinition::getRouteId)
                 .contains("api-heavy-read", "api-rows", "api-diff");
+    }
+
+    @Test
+    void aFormBodyAsCurlDashDSendsItIsA400NamingTheContentTypeAndAJsonBodyIsRead() throws Exception {
+        // curl -d without -H sends Content-Type application/x-www-form-urlencoded; Vert.x then parses the body as a
+        // form and its fields became message headers, echoed as response headers Vert.x refused: a 500 in plain text.
+        HttpResponse<String> form = post("/api/tables/upbit/ticker/tags", "{\"name\":\"before_fomc\",\"snapshot\":5}",
+                "application/x-www-form-urlencoded");
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(400);
+        JsonNode refused = JSON.readTree(form.body());
+        assertThat(refused.path("error").asText()).isEqualTo("invalid_body");
+        assertThat(refused.path("detail").asText()).contains("Content-Type: application/json");
+        assertThat(form.headers().map().keySet()).noneMatch(name -> name.contains("before_fomc"));
+
+        HttpResponse<String> created = post("/api/tables/upbit/ticker/tags", "{\"name\":\"before_fomc\",\"snapshot\":5}",
+                "application/json");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).path("name").asText()).isEqualTo("before_fomc");
+        assertThat(JSON.readTree(created.body()).path("snapshot").asLong()).isEqualTo(5);
+    }
+
+    private static HttpResponse<String> post(String path, String body, String contentType) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static CompletableFuture<HttpResponse<String>> get(String path) {
