@@ -31,7 +31,7 @@ import org.junit.platform.launcher.TestPlan;
  * build sets once per Maven run). When a test plan that recorded something finishes (this class is a JUnit Platform
  * {@link TestExecutionListener}, registered in META-INF/services), it prints the Markdown table of every result of the
  * run so far and writes {@code target/faults/faults-<scale>.json}; a FULL run also writes
- * {@code bench/results/faults/<yyyy-MM-dd>-<host>.json}. A plan that recorded nothing (unit tests, other ITs) prints
+ * {@code bench/results/faults/<yyyy-MM-dd>-<host>.json}; the table also goes to {@code target/faults/faults-<scale>.md} (the faults profile prints it last). A plan that recorded nothing (unit tests, other ITs) prints
  * and writes nothing.
  */
 public final class FaultReport implements TestExecutionListener {
@@ -75,11 +75,13 @@ public final class FaultReport implements TestExecutionListener {
         }
         try {
             List<Map<String, Object>> results = readRun();
+            String table = table(results);
             System.out.println();
-            System.out.println(table(results));
+            System.out.println(table);
             Map<String, Object> report = report(results);
             Path json = baseDir().resolve("target/faults/faults-" + FaultScale.current().label() + ".json");
             Files.createDirectories(json.getParent());
+            Files.writeString(tableFile(FaultScale.current()), table, StandardCharsets.UTF_8);
             JSON.writeValue(json.toFile(), report);
             System.out.println("[faults] results written to " + json);
             if (FaultScale.current() == FaultScale.FULL) {
@@ -92,6 +94,10 @@ public final class FaultReport implements TestExecutionListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the fault report", e);
         }
+    }
+
+    private static Path tableFile(FaultScale scale) {
+        return baseDir().resolve("target/faults/faults-" + scale.label() + ".md");
     }
 
     /** The Markdown table of these results (maps as in the results file), ordered by scenario. */
