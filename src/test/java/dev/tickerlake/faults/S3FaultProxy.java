@@ -117,6 +117,10 @@ final class S3FaultProxy implements AutoCloseable {
                     break;
                 }
                 out.write(head);
+                if (request.expectContinue) {
+                    // The client sends the body only once the server has answered 100 Continue to the head.
+                    out.flush();
+                }
                 copyBody(in, out, request);
                 out.flush();
             }

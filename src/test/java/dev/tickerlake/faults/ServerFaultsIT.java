@@ -35,7 +35,7 @@ class ServerFaultsIT {
     private static final Duration OUTAGE = SCALE.pick(Duration.ofSeconds(10), Duration.ofSeconds(30));
     private static final int KAFKA_RESTARTS = SCALE.pick(1, 3);
     private static final int JOB_FAILURES = SCALE.pick(1, 3);
-    private static final Duration STARTED = Duration.ofMinutes(3);
+    private static final Duration STARTED = Duration.ofMinutes(5);
     private static final Duration RECOVERED = Duration.ofMinutes(4);
     private static final Duration MATCHED = Duration.ofMinutes(3);
 
@@ -105,7 +105,9 @@ class ServerFaultsIT {
              SyncWatch watch = new SyncWatch(lake, scenario)) {
             lake.awaitRunningWithSnapshotAfter(Instant.EPOCH, STARTED);
             List<Double> recoveries = new ArrayList<>();
+            List<String> streamAtFaults = new ArrayList<>();
             for (int i = 1; i <= KAFKA_RESTARTS; i++) {
+                streamAtFaults.add(lake.framesSent() + " of " + workload.frames());
                 lake.kafka.close();
                 System.out.println("[faults] " + scenario + ": broker stopped (" + i + "/" + KAFKA_RESTARTS + ")");
                 lake.kafka.start();
@@ -123,6 +125,7 @@ class ServerFaultsIT {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("seed", workload.seed());
             details.put("recoverySeconds", recoveries);
+            details.put("framesSentAtFaults", streamAtFaults);
             details.put("syncJobRestarts", lake.syncJobAttribute("Restarts"));
             FaultReport.record(ScenarioResult.of(scenario, KAFKA_RESTARTS, workload.frames(), d,
                     recoveries.stream().mapToDouble(Double::doubleValue).max().orElse(0), details));
@@ -138,7 +141,9 @@ class ServerFaultsIT {
             lake.awaitRunningWithSnapshotAfter(Instant.EPOCH, STARTED);
             List<Double> recoveries = new ArrayList<>();
             Instant firstFault = Instant.now();
+            List<String> streamAtFaults = new ArrayList<>();
             for (int i = 1; i <= JOB_FAILURES; i++) {
+                streamAtFaults.add(lake.framesSent() + " of " + workload.frames());
                 int restartsBefore = ((Number) lake.syncJobAttribute("Restarts")).intValue();
                 long deniedBefore = lake.proxy.denied();
                 lake.proxy.denyWritesUnder("/paimon/warehouse");
@@ -163,6 +168,7 @@ class ServerFaultsIT {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("seed", workload.seed());
             details.put("recoverySeconds", recoveries);
+            details.put("framesSentAtFaults", streamAtFaults);
             details.put("denied", lake.proxy.denied());
             details.put("apiSync", sync.toString());
             details.put("jmxRestarts", lake.syncJobAttribute("Restarts"));

@@ -25,9 +25,15 @@ final class SyncWatch implements AutoCloseable {
 
         private boolean sameAs(Sighting other) {
             return other != null && Objects.equals(health, other.health) && Objects.equals(syncCheck, other.syncCheck)
-                    && Objects.equals(syncMessage, other.syncMessage) && Objects.equals(state, other.state)
+                    && Objects.equals(withoutNumbers(syncMessage), withoutNumbers(other.syncMessage))
+                    && Objects.equals(state, other.state)
                     && Objects.equals(flinkStatus, other.flinkStatus) && restarts == other.restarts;
         }
+    }
+
+    /** "no checkpoint completed for 16 s" and "... 17 s" are one sighting. */
+    private static String withoutNumbers(String message) {
+        return message == null ? null : message.replaceAll("\\d+", "#");
     }
 
     private final ExternalLake lake;
