@@ -142,6 +142,7 @@ class ServerFaultsIT {
             List<Double> recoveries = new ArrayList<>();
             Instant firstFault = Instant.now();
             List<String> streamAtFaults = new ArrayList<>();
+            List<String> causesSeen = new ArrayList<>();
             for (int i = 1; i <= JOB_FAILURES; i++) {
                 streamAtFaults.add(lake.framesSent() + " of " + workload.frames());
                 int restartsBefore = ((Number) lake.syncJobAttribute("Restarts")).intValue();
@@ -153,6 +154,8 @@ class ServerFaultsIT {
                         .until(() -> ((Number) lake.syncJobAttribute("Restarts")).intValue() > restartsBefore);
                 lake.proxy.allowAll();
                 Instant faultEnd = Instant.now();
+                causesSeen.add("api: " + lake.apiSync().path("lastFailure").path("cause").asText());
+                causesSeen.add("jmx: " + lake.syncJobAttribute("LastFailureCause"));
                 System.out.println("[faults] " + scenario + ": writes allowed again after "
                         + (lake.proxy.denied() - deniedBefore) + " denied; job restarts "
                         + lake.syncJobAttribute("Restarts"));
@@ -170,6 +173,7 @@ class ServerFaultsIT {
             details.put("recoverySeconds", recoveries);
             details.put("framesSentAtFaults", streamAtFaults);
             details.put("denied", lake.proxy.denied());
+            details.put("causesSeen", causesSeen.stream().map(c -> c.length() > 160 ? c.substring(0, 160) : c).toList());
             details.put("apiSync", sync.toString());
             details.put("jmxRestarts", lake.syncJobAttribute("Restarts"));
             details.put("metricRestarts", lake.metric("tickerlake_sync_job_restarts").orElse(null));
@@ -180,9 +184,12 @@ class ServerFaultsIT {
                     s.syncCheck().equals("DOWN") && s.syncMessage().contains("restarting after a failure"));
             assertThat(sync.path("state").asText()).as(sync.toString()).isEqualTo("RUNNING");
             assertThat(sync.path("restarts").asInt()).as(sync.toString()).isGreaterThanOrEqualTo(JOB_FAILURES);
-            assertThat(sync.path("lastFailure").path("cause").asText()).as(sync.toString()).contains("AccessDenied");
+            // The latest failure may be Paimon's own, deliberate one after restoring a checkpoint; the injected one was
+            // the latest right after its restart.
+            assertThat(sync.path("lastFailure").path("cause").asText()).as(sync.toString()).isNotBlank();
+            assertThat(causesSeen).anyMatch(c -> c.startsWith("api: ") && c.contains("AccessDenied"))
+                    .anyMatch(c -> c.startsWith("jmx: ") && c.contains("AccessDenied"));
             assertThat(((Number) lake.syncJobAttribute("Restarts")).intValue()).isGreaterThanOrEqualTo(JOB_FAILURES);
-            assertThat(String.valueOf(lake.syncJobAttribute("LastFailureCause"))).contains("AccessDenied");
             assertThat(lake.metric("tickerlake_sync_job_restarts")).hasValueSatisfying(v ->
                     assertThat(v).isGreaterThanOrEqualTo(JOB_FAILURES));
         }
