@@ -244,8 +244,15 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                 .localDir(dataDir.resolve("paimon-sync"))
                 .parallelism(Integer.parseInt(property(props, "tickerlake.flink.parallelism", "1")))
                 .restPort(restPort.isBlank() ? null : Integer.valueOf(restPort))
-                .restartAttempts(Integer.parseInt(property(props, "tickerlake.flink.restart-attempts", "3")))
+                .restartStrategy(SyncJobSettings.RestartStrategy.parse(
+                        property(props, "tickerlake.flink.restart-strategy", "exponential-delay")))
+                .restartAttempts(Integer.parseInt(property(props, "tickerlake.flink.restart-attempts", "10")))
+                .restartDelay(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-delay", "1s")))
+                .restartMaxDelay(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-max-delay", "30s")))
+                .restartResetAfter(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-reset-after", "10m")))
+                .restartInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-interval", "5m")))
                 .savepointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.savepoint-timeout", "8s")))
+                .checkpointStall(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-stall", "60s")))
                 .build();
     }
 

@@ -28,8 +28,9 @@ public final class SyncControl {
         this.monitor = monitor;
     }
 
-    /** {@code {"state","jobId","startedAt","lastCheckpoint","resumedFrom","tables":{name:{"snapshot","commitTime",
-     * "freshnessMillis"}}}}; resumedFrom is the savepoint or checkpoint the job restored, {@code fresh from ...}, or
+    /** {@code {"state","jobId","startedAt","lastCheckpoint","resumedFrom","flinkStatus","restarts","lastFailure":{"cause",
+     * "at"},"tables":{name:{"snapshot","commitTime","freshnessMillis"}}}}; flinkStatus is Flink's own (e.g. RESTARTING),
+     * restarts counts the job's restarts after failures, lastFailure is its latest failure (null if none); resumedFrom is the savepoint or checkpoint the job restored, {@code fresh from ...}, or
      * {@code missing savepoint <path>: started from committed offsets}; freshnessMillis is the last data commit's time
      * minus the newest exchange timestamp it committed. */
     public Map<String, Object> status() {
@@ -41,6 +42,10 @@ public final class SyncControl {
         answer.put("lastCheckpoint", state.lastCheckpoint() == null ? null : Map.of(
                 "id", state.lastCheckpoint().id(), "completedAt", state.lastCheckpoint().completedAt().toString()));
         answer.put("resumedFrom", state.resumedFrom());
+        answer.put("flinkStatus", state.flinkStatus());
+        answer.put("restarts", state.restarts());
+        answer.put("lastFailure", state.lastFailure() == null ? null : Map.of(
+                "cause", state.lastFailure().cause(), "at", state.lastFailure().at().toString()));
         if (state.failureCause() != null) {
             answer.put("failureCause", state.failureCause());
         }

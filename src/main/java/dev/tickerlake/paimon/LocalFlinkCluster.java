@@ -32,6 +32,7 @@ import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -175,6 +176,23 @@ public final class LocalFlinkCluster implements AutoCloseable {
             return 0;
         } catch (Exception e) {
             return 0;
+        }
+    }
+
+    /**
+     * The job's latest failure as Flink's web UI shows it ("root exception"): kept after the job restarted, replaced
+     * by the next failure.
+     */
+    public Optional<ErrorInfo> lastFailure(JobID jobId) {
+        try {
+            AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
+                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.ofNullable(graph.getFailureInfo());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
         }
     }
 

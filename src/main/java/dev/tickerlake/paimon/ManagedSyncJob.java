@@ -11,7 +11,7 @@ import org.apache.camel.api.management.ManagedResource;
 
 /**
  * The sync job for JMX ({@code dev.tickerlake:type=SyncJob}) and {@code /observe/metrics}: its state, job id, last
- * checkpoint and restarts, and stop-with-savepoint / start, the same as {@code POST /api/sync/stop|start}.
+ * checkpoint, restarts and latest failure, and stop-with-savepoint / start, the same as {@code POST /api/sync/stop|start}.
  */
 @ManagedResource(description = "The Paimon sync job (kafka_sync_database on the embedded Flink MiniCluster)")
 public final class ManagedSyncJob implements MeterBinder {
@@ -70,6 +70,18 @@ public final class ManagedSyncJob implements MeterBinder {
         return state().resumedFrom();
     }
 
+    @ManagedAttribute(description = "The job's latest failure (root cause first), also one Flink restarted it after")
+    public String getLastFailureCause() {
+        SyncJobState.Failure failure = state().lastFailure();
+        return failure == null ? null : failure.cause();
+    }
+
+    @ManagedAttribute(description = "When the job's latest failure happened (ISO-8601)")
+    public String getLastFailureTime() {
+        SyncJobState.Failure failure = state().lastFailure();
+        return failure == null ? null : failure.at().toString();
+    }
+
     @ManagedAttribute(description = "Why the job failed, when it did")
     public String getFailureCause() {
         return state().failureCause();
@@ -96,6 +108,10 @@ public final class ManagedSyncJob implements MeterBinder {
         }
         Gauge.builder("tickerlake.sync.job.restarts", this, ManagedSyncJob::getRestarts)
                 .description("Restarts of the current sync job after failures").register(registry);
+        Gauge.builder("tickerlake.sync.job.last.failure.timestamp", this, self -> {
+            SyncJobState.Failure failure = self.state().lastFailure();
+            return failure == null ? Double.NaN : failure.at().toEpochMilli() / 1000.0;
+        }).baseUnit("seconds").description("When the sync job's latest failure happened (epoch)").register(registry);
         Gauge.builder("tickerlake.sync.job.last.checkpoint.id", this, ManagedSyncJob::getLastCheckpointId)
                 .description("Id of the sync job's last completed checkpoint").register(registry);
         Gauge.builder("tickerlake.sync.job.last.checkpoint.timestamp", this, self -> {

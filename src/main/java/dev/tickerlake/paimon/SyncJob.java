@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.tickerlake.paimon.SyncJobState.Checkpoint;
+import dev.tickerlake.paimon.SyncJobState.Failure;
 import dev.tickerlake.paimon.SyncJobState.Status;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -215,11 +216,13 @@ public final class SyncJob implements AutoCloseable {
             flinkStatus = cluster.status(current.jobId).map(Enum::name).orElse(null);
             if (current.status == Status.RUNNING) {
                 current.restarts = cluster.restarts(current.jobId);
+                cluster.lastFailure(current.jobId).ifPresent(info -> current.lastFailure =
+                        new Failure(describe(info.getException()), Instant.ofEpochMilli(info.getTimestamp())));
             }
         }
         return new SyncJobState(current.status, current.jobId == null ? null : current.jobId.toString(), flinkStatus,
                 current.startedAt, current.resumedFrom, current.missingRestorePoint, current.lastCheckpoint,
-                current.savepoint, current.failureCause, current.restarts);
+                current.savepoint, current.failureCause, current.restarts, current.lastFailure);
     }
 
     public boolean isRunning() {
@@ -317,6 +320,7 @@ public final class SyncJob implements AutoCloseable {
             ended.status = Status.STOPPED;
         }
         if (ended.status == Status.FAILED) {
+            ended.lastFailure = new Failure(ended.failureCause, Instant.now());
             LOG.error("Sync job {} FAILED: {}", ended.jobId, ended.failureCause);
         }
         ended.ended.complete(null);
@@ -409,15 +413,33 @@ public final class SyncJob implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, settings.savepointDir());
-        // Failure rate, not fixed delay: fixed-delay attempts count over the job's whole life, and Paimon's committer
-        // deliberately fails the job once after every restore from a checkpoint (to commit what it restored), so a
-        // long-running job would use them up. A job that keeps failing still ends FAILED within one interval.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
-                settings.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
-                settings.restartInterval());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, settings.restartDelay());
+        // Never fixed delay: its attempts count over the job's whole life, and Paimon's committer deliberately fails
+        // the job once after every restore from a checkpoint (to commit what it restored), so a long-running job would
+        // use them up. Exponential delay (Flink's default with checkpointing) rides out an outage of S3 or Kafka of a few
+        // minutes and counts only failures in a row; a job that keeps failing (a record it cannot parse) still ends
+        // FAILED, with its cause, after restartAttempts. Failure rate ends it FAILED sooner, within one interval.
+        switch (settings.restartStrategy()) {
+            case EXPONENTIAL_DELAY -> {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                        settings.restartDelay());
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                        settings.restartMaxDelay());
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                        settings.restartResetAfter());
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                        settings.restartAttempts());
+            }
+            case FAILURE_RATE -> {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
+                        settings.restartAttempts());
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+                        settings.restartInterval());
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, settings.restartDelay());
+            }
+        }
         if (restorePath != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
             // The new job owns what it restored: Flink deletes it once a newer checkpoint subsumes it.
@@ -519,6 +541,7 @@ public final class SyncJob implements AutoCloseable {
         volatile String savepoint;
         volatile String failureCause;
         volatile int restarts;
+        volatile Failure lastFailure;
 
         Run(JobClient client, String resumedFrom) {
             this.client = client;

@@ -27,10 +27,16 @@ import java.util.Objects;
  * @param localDir           local directory for the restore pointer, the unpacked S3 plugin and Flink's temp files
  * @param parallelism        Flink parallelism of the job
  * @param restPort           port of Flink's REST API on 127.0.0.1, or {@code null} for a random port
- * @param restartAttempts    restarts allowed within {@code restartInterval}; one failure more ends the job FAILED
- * @param restartInterval    window in which restarts are counted
- * @param restartDelay       delay between restarts
+ * @param restartStrategy    how Flink restarts the job after a failure: {@code EXPONENTIAL_DELAY} (Flink's default
+ *                           with checkpointing) or {@code FAILURE_RATE}
+ * @param restartAttempts    exponential delay: restarts in a row (none {@code restartResetAfter} apart) before the
+ *                           job ends FAILED; failure rate: restarts allowed within {@code restartInterval}
+ * @param restartInterval    failure rate: window in which restarts are counted
+ * @param restartDelay       exponential delay: the first delay, doubled per restart in a row; failure rate: the delay
+ * @param restartMaxDelay    exponential delay: the longest delay between two restarts
+ * @param restartResetAfter  exponential delay: running this long without a failure starts the count and delay afresh
  * @param savepointTimeout   how long a stop waits for its savepoint before cancelling the job instead
+ * @param checkpointStall    how long the running job may go without completing a checkpoint before its health is DOWN
  * @param jobName            Flink job name; also names the restore pointer file
  */
 public record SyncJobSettings(
@@ -49,13 +55,28 @@ public record SyncJobSettings(
         Path localDir,
         int parallelism,
         Integer restPort,
+        RestartStrategy restartStrategy,
         int restartAttempts,
         Duration restartInterval,
         Duration restartDelay,
+        Duration restartMaxDelay,
+        Duration restartResetAfter,
         Duration savepointTimeout,
+        Duration checkpointStall,
         String jobName) {
 
+    /** Flink's restart strategies tickerlake offers for the sync job. */
+    public enum RestartStrategy {
+        EXPONENTIAL_DELAY, FAILURE_RATE;
+
+        /** {@code exponential-delay} or {@code failure-rate}, as Flink and application.properties spell them. */
+        public static RestartStrategy parse(String text) {
+            return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
     public SyncJobSettings {
+        Objects.requireNonNull(restartStrategy, "restartStrategy");
         requireText(warehouse, "warehouse");
         Objects.requireNonNull(s3, "s3");
         requireText(bootstrapServers, "bootstrapServers");
@@ -78,8 +99,14 @@ public record SyncJobSettings(
         if (savepointTimeout.isNegative() || savepointTimeout.isZero()) {
             throw new IllegalArgumentException("savepointTimeout must be positive");
         }
-        if (restartInterval.isNegative() || restartInterval.isZero()) {
-            throw new IllegalArgumentException("restartInterval must be positive");
+        if (checkpointStall.isNegative() || checkpointStall.isZero()) {
+            throw new IllegalArgumentException("checkpointStall must be positive");
+        }
+        for (Duration d : new Duration[] {restartInterval, restartDelay, restartMaxDelay, restartResetAfter}) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("restartInterval, restartDelay, restartMaxDelay and "
+                        + "restartResetAfter must be positive");
+            }
         }
         if (restartAttempts < 1) {
             // Paimon's committer fails the job once on purpose after restoring a checkpoint; that needs a restart.
@@ -116,8 +143,9 @@ public record SyncJobSettings(
     }
 
     /**
-     * Fluent builder with tickerlake's defaults: 10 s checkpoints, parallelism 1, at most 3 restarts (2 s apart) in
-     * 5 minutes, 60 s for a savepoint.
+     * Fluent builder with tickerlake's defaults: 10 s checkpoints, parallelism 1, restarts with an exponential delay
+     * (1 s doubling to 30 s; FAILED after 10 in a row, about 4 minutes of failing), 60 s for a savepoint, health DOWN
+     * after 60 s without a checkpoint.
      */
     public static final class Builder {
         private String warehouse = "s3://paimon/warehouse";
@@ -135,10 +163,14 @@ public record SyncJobSettings(
         private Path localDir = Path.of("data", "paimon-sync");
         private int parallelism = 1;
         private Integer restPort;
-        private int restartAttempts = 3;
+        private RestartStrategy restartStrategy = RestartStrategy.EXPONENTIAL_DELAY;
+        private int restartAttempts = 10;
         private Duration restartInterval = Duration.ofMinutes(5);
-        private Duration restartDelay = Duration.ofSeconds(2);
+        private Duration restartDelay = Duration.ofSeconds(1);
+        private Duration restartMaxDelay = Duration.ofSeconds(30);
+        private Duration restartResetAfter = Duration.ofMinutes(10);
         private Duration savepointTimeout = Duration.ofSeconds(60);
+        private Duration checkpointStall = Duration.ofSeconds(60);
         private String jobName = "tickerlake-paimon-sync";
 
         private Builder() {
@@ -224,6 +256,21 @@ public record SyncJobSettings(
             return this;
         }
 
+        public Builder restartStrategy(RestartStrategy restartStrategy) {
+            this.restartStrategy = restartStrategy;
+            return this;
+        }
+
+        public Builder restartMaxDelay(Duration restartMaxDelay) {
+            this.restartMaxDelay = restartMaxDelay;
+            return this;
+        }
+
+        public Builder restartResetAfter(Duration restartResetAfter) {
+            this.restartResetAfter = restartResetAfter;
+            return this;
+        }
+
         public Builder restartAttempts(int restartAttempts) {
             this.restartAttempts = restartAttempts;
             return this;
@@ -244,6 +291,11 @@ public record SyncJobSettings(
             return this;
         }
 
+        public Builder checkpointStall(Duration checkpointStall) {
+            this.checkpointStall = checkpointStall;
+            return this;
+        }
+
         public Builder jobName(String jobName) {
             this.jobName = jobName;
             return this;
@@ -252,7 +304,8 @@ public record SyncJobSettings(
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
-                    restPort, restartAttempts, restartInterval, restartDelay, savepointTimeout, jobName);
+                    restPort, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
+                    restartResetAfter, savepointTimeout, checkpointStall, jobName);
         }
     }
 }

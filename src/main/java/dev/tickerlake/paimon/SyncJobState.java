@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param lastSavepoint  the savepoint the job stopped with, or {@code null}
  * @param failureCause   why the job failed (root cause first), or {@code null}
  * @param restarts       restarts of the current or last job after failures (0 when it never failed)
+ * @param lastFailure    the current or last job's latest failure, whether Flink restarted the job after it or not, or
+ *                       {@code null} when it never failed
  */
 public record SyncJobState(
         Status status,
@@ -27,7 +29,8 @@ public record SyncJobState(
         Checkpoint lastCheckpoint,
         String lastSavepoint,
         String failureCause,
-        int restarts) {
+        int restarts,
+        Failure lastFailure) {
 
     public enum Status { CREATED, RUNNING, FAILED, STOPPED }
 
@@ -35,8 +38,20 @@ public record SyncJobState(
     public record Checkpoint(long id, Instant completedAt) {
     }
 
+    /** A failure of a task or of the whole job (root cause first) and when it happened. */
+    public record Failure(String cause, Instant at) {
+    }
+
     static SyncJobState created() {
-        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, null, 0);
+        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, null, 0, null);
+    }
+
+    /**
+     * Whether the job has failed since its last completed checkpoint: it is restarting or restoring, and what it read
+     * since that checkpoint is not in the tables yet.
+     */
+    public boolean failedSinceLastCheckpoint() {
+        return lastFailure != null && (lastCheckpoint == null || lastFailure.at().isAfter(lastCheckpoint.completedAt()));
     }
 
     public boolean isRunning() {

@@ -25,7 +25,10 @@ class SyncJobSettingsTest {
         assertThat(settings.partitionKeys()).containsExactly("dt");
         assertThat(settings.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.savepointDir()).isEqualTo("s3://checkpoints/paimon-sync/savepoints");
-        assertThat(settings.restartAttempts()).isEqualTo(3);
+        assertThat(settings.restartStrategy()).isEqualTo(SyncJobSettings.RestartStrategy.EXPONENTIAL_DELAY);
+        assertThat(settings.restartAttempts()).isEqualTo(10);
+        assertThat(settings.restartMaxDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.checkpointStall()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.restPort()).isNull();
         assertThat(settings.localDir()).isAbsolute();
     }
@@ -54,6 +57,16 @@ class SyncJobSettingsTest {
     void atLeastOneRestartIsRequired() {
         assertThatThrownBy(() -> SyncJobSettings.builder().s3(S3).bootstrapServers("127.0.0.1:1").restartAttempts(0)
                 .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restartAttempts");
+    }
+
+    @Test
+    void restartStrategiesReadFlinksSpelling() {
+        assertThat(SyncJobSettings.RestartStrategy.parse("exponential-delay"))
+                .isEqualTo(SyncJobSettings.RestartStrategy.EXPONENTIAL_DELAY);
+        assertThat(SyncJobSettings.RestartStrategy.parse(" failure-rate "))
+                .isEqualTo(SyncJobSettings.RestartStrategy.FAILURE_RATE);
+        assertThatThrownBy(() -> SyncJobSettings.RestartStrategy.parse("fixed-delay"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
