@@ -87,7 +87,8 @@ class PoisonFloodIT {
                 "tickerlake.flink.checkpoint-interval", "2s"))) {
             EmbeddedModeIT.awaitReady(app);
             SyncJob syncJob = app.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
-            await().atMost(Duration.ofSeconds(60)).until(() -> syncJob.state().jobId() != null);
+            // Submitting the job takes seconds on a quiet machine, minutes on a loaded one.
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> syncJob.state().jobId() != null);
             String jobId = syncJob.state().jobId();
             progress("%s: replay started, sync job %s", SCENARIO, jobId);
 
