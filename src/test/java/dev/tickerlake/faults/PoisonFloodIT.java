@@ -88,7 +88,8 @@ class PoisonFloodIT {
             EmbeddedModeIT.awaitReady(app);
             SyncJob syncJob = app.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
             // Submitting the job takes seconds on a quiet machine, minutes on a loaded one.
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> syncJob.state().jobId() != null);
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> syncJob.state().jobId() != null);
             String jobId = syncJob.state().jobId();
             progress("%s: replay started, sync job %s", SCENARIO, jobId);
 
