@@ -81,7 +81,10 @@ public final class FaultReport implements TestExecutionListener {
             Map<String, Object> report = report(results);
             Path json = baseDir().resolve("target/faults/faults-" + FaultScale.current().label() + ".json");
             Files.createDirectories(json.getParent());
-            Files.writeString(tableFile(FaultScale.current()), table, StandardCharsets.UTF_8);
+            Files.writeString(tableFile(FaultScale.current()), table + "\nScale " + report.get("scale") + ", "
+                    + report.get("start") + " to " + report.get("end") + ", machine: "
+                    + ((Map<?, ?>) report.get("machine")).get("summary") + ", command: " + report.get("command") + "\n",
+                    StandardCharsets.UTF_8);
             JSON.writeValue(json.toFile(), report);
             System.out.println("[faults] results written to " + json);
             if (FaultScale.current() == FaultScale.FULL) {
