@@ -58,18 +58,13 @@ class ProcessKillIT {
         FaultScale scale = FaultScale.current();
         int kills = scale.pick(3, 10);
         int frames = scale.pick(20_000, 100_000);
-        double maxDelay = scale.pick(8.0, 20.0);
+        double maxDelay = scale.pick(6.0, 20.0);
         long seed = Long.getLong(SEED_PROPERTY, new SecureRandom().nextLong());
-        Random random = new Random(seed);
-        List<Double> killPoints = new ArrayList<>();
-        for (int i = 0; i < kills; i++) {
-            killPoints.add(Math.round(random.nextDouble() * maxDelay * 10) / 10.0);
-        }
-        progress("%s (%s): seed %d, %d kills at %s s after the sync job runs (replay: -D%s=%d)", SCENARIO,
-                scale.label(), seed, kills, killPoints, SEED_PROPERTY, seed);
-
         FaultWorkload workload = FaultWorkload.builder(dir.resolve("workload.jsonl")).frames(frames).write();
         LakeModel model = LakeModel.of(workload);
+        List<KillPoint> killPoints = KillPoint.draw(new Random(seed), kills, workload.frames(), maxDelay);
+        progress("%s (%s): seed %d, %d kills: %s (replay: -D%s=%d)", SCENARIO, scale.label(), seed, kills, killPoints,
+                SEED_PROPERTY, seed);
         progress("workload %s: %d lines (%d generated, %d late, %d duplicates, %d markets), %d rows expected",
                 workload.file().getFileName(), workload.frames(), workload.generated(), workload.late(),
                 workload.duplicates(), workload.markets(), model.expectedRows());
@@ -87,51 +82,34 @@ class ProcessKillIT {
         long framesSent = 0;
         Discrepancies result = null;
         try {
-            long started = System.nanoTime();
-            app.start();
-            progress("started pid %d, log %s", app.pid(), app.log());
-            // Ready first: before the buckets exist, /api/sync answers 500 (NoSuchBucket) on a first start.
-            double firstReady = awaitReady(started);
-            progress("ready %.1f s, sync job RUNNING %.1f s after the start", firstReady,
-                    awaitSyncJobRunning(null, started));
-            long running = System.nanoTime();
-            long restart = started;
             Map<String, Long> atKill = null;
-            for (int k = 0; k < kills; k++) {
-                long killAt = running + (long) (killPoints.get(k) * 1e9);
-                if (atKill != null) {
-                    // Recovery of the last restart, if it comes before this kill point.
-                    Double recovered = awaitNewSnapshot(atKill, restart, killAt);
-                    recoveries.add(recovered == null ? null : round(recovered));
-                    progress(recovered == null ? "restart %d: no new snapshot before the next kill point"
-                            : "restart %d: new snapshot %.1f s after the restart", k, recovered);
+            String lastJobId = null;
+            for (int k = 0; k <= kills; k++) {
+                KillPoint point = k < kills ? killPoints.get(k) : null;
+                long started = System.nanoTime();
+                app.start();
+                progress("start %d: pid %d%s", k + 1, app.pid(), k == 0 ? ", log " + app.log() : "");
+                Start run = new Start(k + 1, started, atKill, lastJobId);
+                run.watchUntil(point);
+                if (k > 0) {
+                    recoveries.add(run.recovered == null ? null : round(run.recovered));
                 }
-                Thread.sleep(Math.max(0, (killAt - System.nanoTime()) / 1_000_000));
-                Map<String, Object> point = progressNow();
-                framesSent += ((Number) point.getOrDefault("framesSent", 0L)).longValue();
-                String jobId = String.valueOf(point.get("jobId"));
+                if (point == null) {
+                    break;
+                }
                 int status = app.kill();
+                Map<String, Object> at = run.reached();
+                framesSent += run.frames;
+                lastJobId = run.jobId;
                 assertThat(status).as("exit status of a process killed by SIGKILL").isEqualTo(SIGKILL_STATUS);
                 atKill = snapshotsOnDisk();
-                point.put("snapshotsOnDisk", atKill);
-                killed.add(point);
-                progress("kill %d/%d: SIGKILL %.1f s after the sync job ran (exit %d) at %s", k + 1, kills,
-                        killPoints.get(k), status, point);
-
-                restart = System.nanoTime();
-                app.start();
-                double ready = awaitReady(restart);
-                double syncRunning = awaitSyncJobRunning(jobId, restart);
-                running = System.nanoTime();
-                progress("restart %d: pid %d ready %.1f s, sync job RUNNING %.1f s after the restart (resumed from %s)",
-                        k + 1, app.pid(), ready, syncRunning, app.api("/api/sync").path("resumedFrom").asText());
+                at.put("snapshotsOnDisk", atKill);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("point", point.toString());
+                entry.putAll(at);
+                killed.add(entry);
+                progress("kill %d/%d: SIGKILL (exit %d) %s: %s", k + 1, kills, status, point, at);
             }
-            Double recovered = awaitNewSnapshot(atKill, restart, running + Duration.ofMinutes(5).toNanos());
-            if (recovered == null) {
-                throw new AssertionError("no new table snapshot within 5 minutes of the sync job running again");
-            }
-            recoveries.add(round(recovered));
-            progress("restart %d: new snapshot %.1f s after the restart", kills, recovered);
             progress("last start: waiting for the replay to complete");
             awaitTrue(Duration.ofMinutes(scale.pick(5, 15)), "the replay completes",
                     () -> "COMPLETED".equals(text(SOURCE, "State")));
@@ -143,14 +121,25 @@ class ProcessKillIT {
                 progress("check: %s (%.1f s after the replay completed)", result.summary(), seconds(checkStart));
             }
         } catch (Throwable e) {
-            progress("FAILED: %s; last lines of %s:%n%s", e, app == null ? "-" : app.log(),
-                    app == null ? "" : app.logTail(80));
+            Path kept = Path.of("target", "faults", "process-kill-" + seed + ".log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(app.log(), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            progress("FAILED: %s; the process's log is kept as %s; its last lines:%n%s", e, kept, app.logTail(80));
+            if (result == null && app.isAlive()) {
+                try (Catalog catalog = LakeCheck.s3Catalog(app.s3Endpoint(), TickerlakeProcess.S3_CREDENTIAL,
+                        TickerlakeProcess.S3_CREDENTIAL, "s3://paimon/warehouse")) {
+                    result = LakeCheck.compare(model, catalog);
+                    progress("the tables as the failure found them: %s", result.summary());
+                } catch (Exception | AssertionError notRead) {
+                    progress("the tables could not be read after the failure: %s", notRead);
+                }
+            }
             throw e;
         } finally {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("seed", seed);
             details.put("scale", scale.label());
-            details.put("killPointsSeconds", killPoints);
+            details.put("killPoints", killPoints.stream().map(KillPoint::toString).toList());
             details.put("kills", killed);
             details.put("recoverySeconds", recoveries);
             details.put("recovery", "per restart: seconds from the new process's start to its first table snapshot "
@@ -161,74 +150,13 @@ class ProcessKillIT {
             details.put("logErrors", app == null ? List.of() : errorLines());
             double worst = recoveries.stream().filter(r -> r != null).mapToDouble(Double::doubleValue).max().orElse(0);
             Discrepancies recorded = result != null ? result : new Discrepancies(model.expectedRows(),
-                    model.expectedRows(), 0, 0, 0, List.of("no check: the scenario failed before it"));
+                    model.expectedRows(), 0, 0, 0, List.of("no check: the scenario failed before the tables could be read"));
             FaultReport.record(ScenarioResult.of(SCENARIO, killed.size(), framesSent, recorded, worst, details));
         }
         assertThat(result.none()).as("%s; log %s", result, app.log()).isTrue();
         assertThat(text(SYNC_JOB, "State")).isEqualTo("RUNNING");
         assertThat(number(CDC, "DeadLetters")).as("dead letters since the last start").isZero();
         progress("stopped (SIGTERM): exit %d", app.stop(Duration.ofSeconds(60)));
-    }
-
-    /** Progress of the running process: frames the replay sent, the sync job's last checkpoint, its job id. */
-    private static Map<String, Object> progressNow() {
-        Map<String, Object> point = new LinkedHashMap<>();
-        try {
-            point.put("framesSent", number(SOURCE, "FramesIn"));
-            JsonNode sync = app.api("/api/sync");
-            point.put("jobId", sync.path("jobId").asText(null));
-            point.put("lastCheckpoint", sync.path("lastCheckpoint").path("id").asLong(-1));
-        } catch (Exception e) {
-            point.put("unreadable", e.toString());
-        }
-        return point;
-    }
-
-    /** Seconds from {@code restart} until {@code /observe/health/ready} is UP. */
-    private static double awaitReady(long restart) {
-        awaitTrue(Duration.ofMinutes(5), "/observe/health/ready UP",
-                () -> "UP".equals(app.management("/observe/health/ready").path("status").asText()));
-        return seconds(restart);
-    }
-
-    /** Waits for a RUNNING sync job other than {@code previousJobId}; returns seconds since {@code start}. */
-    private static double awaitSyncJobRunning(String previousJobId, long start) {
-        awaitTrue(Duration.ofMinutes(5), "the sync job RUNNING", () -> {
-            JsonNode sync = app.api("/api/sync");
-            if ("FAILED".equals(sync.path("state").asText())) {
-                throw new AssertionError("the sync job FAILED: " + sync);
-            }
-            return "RUNNING".equals(sync.path("state").asText())
-                    && !sync.path("jobId").asText().equals(String.valueOf(previousJobId));
-        });
-        return seconds(start);
-    }
-
-    /**
-     * Seconds from {@code restart} until some table has a snapshot past the ones on disk at the kill, or null when
-     * none has by {@code deadline} (a {@link System#nanoTime()}).
-     */
-    private static Double awaitNewSnapshot(Map<String, Long> atKill, long restart, long deadline) throws Exception {
-        while (true) {
-            if (!app.isAlive()) {
-                throw new AssertionError("the process died while waiting for a new snapshot");
-            }
-            try {
-                JsonNode tables = app.api("/api/sync").path("tables");
-                for (String table : LakeModel.TABLES) {
-                    JsonNode snapshot = tables.path(LakeCheck.DATABASE + "." + table).path("snapshot");
-                    if (snapshot.isNumber() && snapshot.asLong() > atKill.getOrDefault(table, 0L)) {
-                        return seconds(restart);
-                    }
-                }
-            } catch (IOException e) {
-                // a slow answer under load: ask again
-            }
-            if (System.nanoTime() >= deadline) {
-                return null;
-            }
-            Thread.sleep(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-        }
     }
 
     /** The newest snapshot file of each table in the S3 server's directory (read while the process is dead). */
@@ -287,6 +215,131 @@ class ProcessKillIT {
             }
         }
         throw new AssertionError("no " + what + " within " + timeout + (last == null ? "" : "; last error: " + last));
+    }
+
+    /**
+     * Where a kill lands: once the replay has sent {@code frames} frames since the start (the feed, the CDC route and
+     * the sync job busy), or {@code seconds} after the start's sync job reports RUNNING (its restore, the failover Paimon
+     * forces after one, checkpoints and commits).
+     */
+    record KillPoint(Integer frames, Double seconds) {
+
+        static List<KillPoint> draw(Random random, int kills, int lines, double maxSeconds) {
+            List<KillPoint> points = new ArrayList<>();
+            for (int i = 0; i < kills; i++) {
+                points.add(random.nextBoolean()
+                        ? new KillPoint(1 + random.nextInt(lines - 1), null)
+                        : new KillPoint(null, Math.round(random.nextDouble() * maxSeconds * 10) / 10.0));
+            }
+            return points;
+        }
+
+        @Override
+        public String toString() {
+            return frames != null ? "after " + frames + " frames sent"
+                    : String.format(Locale.ROOT, "%.1f s after the sync job runs", seconds);
+        }
+    }
+
+    /** One start of the process: what it reached when, polled every 250 ms. */
+    private static final class Start {
+        private final int number;
+        private final long started;
+        private final Map<String, Long> atKill;
+        private final String previousJobId;
+        Double ready;
+        Double running;
+        Double recovered;
+        /** The last figures seen: frames the replay sent, the sync job's id and last checkpoint. */
+        long frames;
+        String jobId;
+        long lastCheckpoint = -1;
+
+        Start(int number, long started, Map<String, Long> atKill, String previousJobId) {
+            this.number = number;
+            this.started = started;
+            this.atKill = atKill;
+            this.previousJobId = previousJobId;
+        }
+
+        /**
+         * Returns at the kill point, or (no point: the last start) once this start has recovered; notes readiness,
+         * the sync job running and, after a kill, the first table snapshot past those on disk at the kill (recovery).
+         */
+        void watchUntil(KillPoint point) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            long runningAt = 0;
+            Exception last = null;
+            while (System.nanoTime() < deadline) {
+                if (!app.isAlive()) {
+                    throw new AssertionError("start " + number + " died (exit " + app.stop(Duration.ZERO) + ")");
+                }
+                try {
+                    frames = Math.max(frames, number(SOURCE, "FramesIn"));
+                    if (point != null && point.frames() != null && frames >= point.frames()) {
+                        return;
+                    }
+                    if (ready == null && "UP".equals(app.management("/observe/health/ready").path("status").asText())) {
+                        ready = seconds(started);
+                    }
+                    // /api/sync only once ready: before the buckets exist it answers 500 (NoSuchBucket).
+                    if (ready != null && (running == null || recovered == null || point != null)) {
+                        JsonNode sync = app.api("/api/sync");
+                        jobId = sync.path("jobId").asText(null);
+                        lastCheckpoint = sync.path("lastCheckpoint").path("id").asLong(-1);
+                        if ("FAILED".equals(sync.path("state").asText())) {
+                            throw new AssertionError("start " + number + ": the sync job FAILED: " + sync);
+                        }
+                        if (running == null && "RUNNING".equals(sync.path("state").asText())
+                                && !sync.path("jobId").asText().equals(String.valueOf(previousJobId))) {
+                            running = seconds(started);
+                            runningAt = System.nanoTime();
+                            progress("start %d: ready %.1f s, sync job RUNNING %.1f s after the start (%s)", number,
+                                    ready, running, sync.path("resumedFrom").asText());
+                        }
+                        if (atKill != null && recovered == null && running != null && newSnapshot(sync)) {
+                            recovered = seconds(started);
+                            progress("start %d: recovered, a new table snapshot %.1f s after the start", number,
+                                    recovered);
+                        }
+                    }
+                    if (point == null && (atKill == null ? running != null : recovered != null)) {
+                        return;
+                    }
+                    if (point != null && point.seconds() != null && running != null
+                            && System.nanoTime() >= runningAt + (long) (point.seconds() * 1e9)) {
+                        return;
+                    }
+                    last = null;
+                } catch (IOException e) {
+                    last = e; // not listening yet, or slow under load
+                }
+                Thread.sleep(250);
+            }
+            throw new AssertionError("start " + number + ": no " + (point == null ? "recovery" : "kill point " + point)
+                    + " within 10 minutes (ready " + ready + ", running " + running + ")"
+                    + (last == null ? "" : "; last error: " + last));
+        }
+
+        /** What this start had reached when last polled. */
+        Map<String, Object> reached() {
+            Map<String, Object> at = new LinkedHashMap<>();
+            at.put("framesSent", frames);
+            at.put("syncJobRunningSeconds", running == null ? null : round(running));
+            at.put("jobId", jobId);
+            at.put("lastCheckpoint", lastCheckpoint);
+            return at;
+        }
+
+        private boolean newSnapshot(JsonNode sync) {
+            for (String table : LakeModel.TABLES) {
+                JsonNode snapshot = sync.path("tables").path(LakeCheck.DATABASE + "." + table).path("snapshot");
+                if (snapshot.isNumber() && snapshot.asLong() > atKill.getOrDefault(table, 0L)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     @FunctionalInterface
