@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * every start, so everything sent before a kill is sent again: the keyed tables must take it as the same rows. After
  * the last start the replay completes and the tables must equal the model: 0 lost, duplicated, wrong or extra.
  *
- * <p>A kill point is a delay after the restarted sync job reports RUNNING (so kills land in the restore, in the
- * failover Paimon forces after a restore, between checkpoints and in commits). The delays come from the seed, which
- * is printed; {@code -Dtickerlake.faults.seed=<seed>} replays the same points. Recovery, per kill: from the new
- * process's start to its sync job's first new table snapshot (one past every snapshot on disk at the kill).
+ * <p>A kill point ({@link KillPoint}) is either a number of frames the start's replay has sent (the feed, the CDC
+ * route and the sync job all busy) or a delay after the start's sync job reports RUNNING (its restore, the failover
+ * Paimon forces after one, checkpoints and commits). The points come from the seed, which is printed;
+ * {@code -Dtickerlake.faults.seed=<seed>} draws the same points again (where exactly a delay lands still depends on
+ * the machine's speed). Recovery, per restart: from the new process's start to its sync job's first table snapshot
+ * past every snapshot on disk at the kill.
  */
 class ProcessKillIT {
 
