@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.cdc.CdcMapper;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Endpoints configured: tickerlake starts nothing embedded and uses the servers it is given. */
 class ExternalModeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path serversDir;
@@ -111,6 +115,16 @@ class ExternalModeIT {
             assertThat(app.healthStatus("/observe/health/ready")).isEqualTo("DOWN");
             Thread.sleep(3000);
             assertThat(app.healthStatus("/observe/health/ready")).isEqualTo("DOWN");
+            // The admin API says what it knows: the sync job's state without the tables, and a 503 (not a 500) for
+            // reads of the tables, with the reason and when to try again.
+            HttpResponse<String> sync = app.api("/api/sync");
+            assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+            assertThat(JSON.readTree(sync.body()).path("tables").size()).isZero();
+            assertThat(JSON.readTree(sync.body()).path("tablesUnavailable").asText()).contains("S3");
+            HttpResponse<String> tables = app.api("/api/tables");
+            assertThat(tables.statusCode()).as(tables.body()).isEqualTo(503);
+            assertThat(tables.headers().firstValue("Retry-After")).isPresent();
+            assertThat(JSON.readTree(tables.body()).path("error").asText()).isEqualTo("warehouse_unavailable");
 
             try (EmbeddedS3 s3 = new EmbeddedS3("127.0.0.1", s3Port, serversDir.resolve("s3-b"), "extkey", "extsecret123")) {
                 s3.start();

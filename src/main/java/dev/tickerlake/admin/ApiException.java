@@ -2,12 +2,25 @@ package dev.tickerlake.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.Exchange;
 
 /**
  * An admin API failure the client can act on: the HTTP status and the {@code {"error": "...", "detail": "..."}} body.
- * Routes map it to the response as is; any other exception reaching a route is a bug (500).
+ * Routes map it to the response as is; any other exception reaching a route is a bug (500), except S3 unreachable (503).
  */
 public class ApiException extends RuntimeException {
+
+    /** When a client should ask again while the warehouse is unavailable. */
+    static final int WAREHOUSE_RETRY_AFTER_SECONDS = 5;
+    /**
+     * Exceptions (by simple name, in whatever shading they arrive) that mean S3 did not answer or lacks the bucket:
+     * connection refused or timed out, an unknown host, S3A's and the AWS SDK's client-side failures.
+     */
+    private static final Set<String> STORAGE_UNREACHABLE = Set.of("ConnectException", "NoRouteToHostException",
+            "UnknownHostException", "SocketTimeoutException", "ConnectTimeoutException", "HttpHostConnectException",
+            "SdkClientException", "AWSClientIOException", "UnknownStoreException", "NoSuchBucketException");
 
     private final int status;
     private final String error;
@@ -46,6 +59,34 @@ public class ApiException extends RuntimeException {
         return new ApiException(413, error, detail);
     }
 
+    /**
+     * 503 with {@code Retry-After}: the tables cannot be read before the buckets are confirmed (S3 unreachable or a
+     * bucket missing). Called before any table read, so the answer comes at once instead of after S3's retries.
+     */
+    public static void requireWarehouse(boolean bucketsReady, Exchange exchange) {
+        if (!bucketsReady) {
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(WAREHOUSE_RETRY_AFTER_SECONDS));
+            throw new ApiException(503, "warehouse_unavailable", "the buckets on S3 are not confirmed yet (S3 "
+                    + "unreachable or a bucket missing): see /observe/health/ready");
+        }
+    }
+
+    /**
+     * The problem to answer for an exception no call turned into an ApiException: S3 unreachable (found in the cause
+     * chain) is a 503 {@code warehouse_unavailable}, anything else a 500 (a bug), named without a stack trace.
+     */
+    public static ApiException unexpected(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (STORAGE_UNREACHABLE.contains(cause.getClass().getSimpleName())) {
+                return new ApiException(503, "warehouse_unavailable", "S3 did not answer: " + cause.getMessage());
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return new ApiException(500, "internal", String.valueOf(failure.getMessage()));
+    }
+
     /** The HTTP status to answer with. */
     public int getStatus() {
         return status;
@@ -69,8 +110,4 @@ public class ApiException extends RuntimeException {
         return body;
     }
 
-    /** The body of a 500: an unexpected failure (a bug, or storage unreachable), named without a stack trace. */
-    public static Map<String, String> internalError(String message) {
-        return Map.of("error", "internal", "detail", String.valueOf(message));
-    }
 }

@@ -4,10 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.admin.Responses.TableSummary;
 import dev.tickerlake.paimon.SyncJob;
 import dev.tickerlake.paimon.SyncJobState;
-import dev.tickerlake.paimon.TableFreshness;
 import dev.tickerlake.paimon.TableMonitor;
 import dev.tickerlake.paimon.TimeTravelService;
 
@@ -32,7 +30,8 @@ public final class SyncControl {
      * "at"},"tables":{name:{"snapshot","commitTime","freshnessMillis"}}}}; flinkStatus is Flink's own (e.g. RESTARTING),
      * restarts counts the job's restarts after failures, lastFailure is its latest failure (null if none); resumedFrom is the savepoint or checkpoint the job restored, {@code fresh from ...}, or
      * {@code missing savepoint <path>: started from committed offsets}; freshnessMillis is the last data commit's time
-     * minus the newest exchange timestamp it committed. */
+     * minus the newest exchange timestamp it committed. The tables are the table monitor's last look; when that is
+     * missing or failed (S3 unreachable), {@code "tablesUnavailable"} says why. */
     public Map<String, Object> status() {
         SyncJobState state = job.state();
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -49,19 +48,21 @@ public final class SyncControl {
         if (state.failureCause() != null) {
             answer.put("failureCause", state.failureCause());
         }
+        // From the table monitor's last look (every tickerlake.monitoring.table-refresh ms), never from S3 directly:
+        // this answer must come at once while S3 is down, when an operator needs it most.
         Map<String, Object> byTable = new LinkedHashMap<>();
-        Map<String, TableFreshness> freshness = monitor.latest();
-        for (TableSummary table : tables.tables().tables()) {
-            String name = table.database() + "." + table.table();
+        monitor.latest().forEach((name, known) -> {
             Map<String, Object> latest = new LinkedHashMap<>();
-            latest.put("snapshot", table.latestSnapshot() == null ? null : table.latestSnapshot().id());
-            latest.put("commitTime", table.latestSnapshot() == null ? null : table.latestSnapshot().commitTime());
-            // Exchange to readable row, from the monitor's last look (null until it has seen a data commit).
-            TableFreshness known = freshness.get(name);
-            latest.put("freshnessMillis", known == null ? null : known.freshnessMillis());
+            latest.put("snapshot", known.snapshotId());
+            latest.put("commitTime", known.commitMillis() == null ? null : Responses.isoUtc(known.commitMillis()));
+            latest.put("freshnessMillis", known.freshnessMillis());
             byTable.put(name, latest);
-        }
+        });
         answer.put("tables", byTable);
+        String problem = monitor.problem();
+        if (problem != null) {
+            answer.put("tablesUnavailable", problem);
+        }
         return answer;
     }
 

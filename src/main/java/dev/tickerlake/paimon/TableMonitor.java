@@ -22,6 +22,7 @@ public final class TableMonitor {
     private final Consumer<ManagedTable> onNewTable;
     private final Map<String, ManagedTable> managed = new ConcurrentHashMap<>();
     private volatile String lastProblem;
+    private volatile boolean looked;
 
     public TableMonitor(TimeTravelService tables, String database, Consumer<ManagedTable> onNewTable) {
         this.tables = tables;
@@ -45,6 +46,7 @@ public final class TableMonitor {
             return;
         }
         lastProblem = null;
+        looked = true;
         for (TableFreshness answer : answers) {
             ManagedTable known = managed.get(answer.table());
             if (known != null) {
@@ -55,6 +57,18 @@ public final class TableMonitor {
                 onNewTable.accept(table);
             }
         }
+    }
+
+    /**
+     * Why {@link #latest()} may be out of date, or null when the last look succeeded: the tables have not been read yet
+     * (the buckets are not confirmed: S3 unreachable or a bucket missing), or the last look failed.
+     */
+    public String problem() {
+        String problem = lastProblem;
+        if (problem != null) {
+            return "cannot read the tables on S3 (" + database + "): " + problem;
+        }
+        return looked ? null : "the tables on S3 have not been read yet (the buckets are not confirmed: see /observe/health/ready)";
     }
 
     /** The last state read of each table by {@code database.table}, tables sorted by name. */

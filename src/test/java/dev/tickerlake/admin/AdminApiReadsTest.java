@@ -18,6 +18,7 @@ import dev.tickerlake.admin.Responses.Rows;
 import dev.tickerlake.admin.Responses.TagInfo;
 import dev.tickerlake.admin.Responses.TagList;
 import dev.tickerlake.embedded.EmbeddedKafka;
+import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.paimon.TimeTravelService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -98,6 +99,8 @@ class AdminApiReadsTest {
         main.bind("timeTravel", new WaitingReads());
         main.bind("adminAuth", new NoAuth());
         main.bind("syncControl", new SyncControl(null, null, null));
+        // No bucket to wait for: the tables are readable at once.
+        main.bind("buckets", new BucketsReadiness(""));
         main.configure().withRoutesIncludePattern("file:routes/admin-api.camel.yaml");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", String.valueOf(port));

@@ -284,7 +284,7 @@ class ProcessKillIT {
                     if (ready == null && "UP".equals(app.management("/observe/health/ready").path("status").asText())) {
                         ready = seconds(started);
                     }
-                    // /api/sync only once ready: before the buckets exist it answers 500 (NoSuchBucket).
+                    // /api/sync once ready: its job fields only mean something once the buckets exist.
                     if (ready != null && (running == null || recovered == null || point != null)) {
                         JsonNode sync = app.api("/api/sync");
                         jobId = sync.path("jobId").asText(null);
