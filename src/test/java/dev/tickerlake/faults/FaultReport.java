@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tickerlake.testing.Machine;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
@@ -157,7 +158,7 @@ public final class FaultReport implements TestExecutionListener {
                 .orElse(ManagementFactory.getRuntimeMXBean().getStartTime());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("scale", FaultScale.current().label());
-        report.put("machine", machine());
+        report.put("machine", Machine.describe());
         report.put("start", Instant.ofEpochMilli(start).toString());
         report.put("end", Instant.now().toString());
         report.put("command", command());
@@ -182,38 +183,6 @@ public final class FaultReport implements TestExecutionListener {
             return command;
         }
         return FaultScale.current() == FaultScale.FULL ? "mvn -B -Pfaults verify" : "mvn -B verify";
-    }
-
-    /** Cores, CPU model, RAM, JDK and OS, as the benchmark's report records them. */
-    static Map<String, Object> machine() {
-        Map<String, Object> machine = new LinkedHashMap<>();
-        int cores = Runtime.getRuntime().availableProcessors();
-        String cpu = firstValue("/proc/cpuinfo", "model name");
-        String memKb = firstValue("/proc/meminfo", "MemTotal").replaceAll("[^0-9]", "");
-        double memGiB = memKb.isEmpty() ? 0 : Long.parseLong(memKb) / 1024.0 / 1024.0;
-        String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
-        String os = System.getProperty("os.name") + " " + System.getProperty("os.version");
-        machine.put("cores", cores);
-        machine.put("cpu", cpu);
-        machine.put("memoryGiB", Math.round(memGiB * 10) / 10.0);
-        machine.put("jdk", jdk);
-        machine.put("os", os);
-        machine.put("summary", String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, %s, %s", cores, cpu, memGiB,
-                jdk, os));
-        return machine;
-    }
-
-    private static String firstValue(String file, String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of(file))) {
-                if (line.startsWith(key)) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: leave it out
-        }
-        return "";
     }
 
     private static String host() {

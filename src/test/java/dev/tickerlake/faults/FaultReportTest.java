@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
+import dev.tickerlake.testing.Machine;
 import org.junit.jupiter.api.Test;
 
 class FaultReportTest {
@@ -22,7 +23,7 @@ class FaultReportTest {
 
     @Test
     void theMachineIsDescribed() {
-        assertThat(FaultReport.machine()).containsKeys("cores", "cpu", "memoryGiB", "jdk", "os");
+        assertThat(Machine.describe()).containsKeys("cores", "cpu", "memoryGiB", "jdk", "os");
     }
 
     @Test

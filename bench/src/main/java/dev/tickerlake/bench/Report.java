@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tickerlake.testing.Machine;
+
 /** The results: a Markdown table for the console and the README, and the JSON file with every run's values. */
 final class Report {
 
@@ -30,7 +32,7 @@ final class Report {
     String table() {
         StringBuilder out = new StringBuilder();
         out.append(Bench.fmt("tickerlake bench, %s run on %s, %s (%.1f min)%n", options.quick() ? "quick" : "default",
-                options.machine(), machine().get("summary"), seconds / 60));
+                options.machine(), Machine.describe().get("summary"), seconds / 60));
         out.append(Bench.fmt("%,d frames per throughput run, checkpoints every %s s in throughput runs%n%n",
                 options.frames(), options.throughputCheckpoint().toMillis() / 1000.0));
         out.append("| figure | median | spread (min – max) | runs | unit |\n");
@@ -58,7 +60,7 @@ final class Report {
         root.put("command", options.quick() ? "mvn -B -Pbench verify -Dbench.args=quick" : "mvn -B -Pbench verify");
         root.put("started", started.toString());
         root.put("minutes", Math.round(seconds / 6) / 10.0);
-        root.put("machine", machine());
+        root.put("machine", Machine.describe());
         root.put("options", options.all());
         List<Map<String, Object>> list = new ArrayList<>();
         for (Figure figure : figures) {
@@ -87,33 +89,4 @@ final class Report {
         return file;
     }
 
-    static Map<String, Object> machine() {
-        Map<String, Object> machine = new LinkedHashMap<>();
-        int cores = Runtime.getRuntime().availableProcessors();
-        String cpu = firstValue("/proc/cpuinfo", "model name");
-        String memKb = firstValue("/proc/meminfo", "MemTotal").replaceAll("[^0-9]", "");
-        double memGiB = memKb.isEmpty() ? 0 : Long.parseLong(memKb) / 1024.0 / 1024.0;
-        String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
-        String os = System.getProperty("os.name") + " " + System.getProperty("os.version");
-        machine.put("cores", cores);
-        machine.put("cpu", cpu);
-        machine.put("memoryGiB", Math.round(memGiB * 10) / 10.0);
-        machine.put("jdk", jdk);
-        machine.put("os", os);
-        machine.put("summary", Bench.fmt("%d cores (%s), %.0f GiB RAM, %s, %s", cores, cpu, memGiB, jdk, os));
-        return machine;
-    }
-
-    private static String firstValue(String file, String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of(file))) {
-                if (line.startsWith(key)) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (Exception e) {
-            // not Linux: leave it out
-        }
-        return "";
-    }
 }
