@@ -23,6 +23,9 @@ import org.apache.paimon.utils.TagManager;
  */
 final class TableHistory {
 
+    /** Searches of a point in time before a vanishing snapshot file is answered with a 404. */
+    private static final int SEARCH_ATTEMPTS = 3;
+
     private final String tableName;
     private final SnapshotManager snapshots;
     private final TagManager tags;
@@ -98,6 +101,36 @@ final class TableHistory {
      * the history proves it: a retained snapshot, or a tagged one whose successor is still known; else 404.
      */
     TableVersion at(long epochMillis) {
+        // The search reads snapshot files one by one; a rollback or an expiry may delete some meanwhile. Search again
+        // (the removal is over in moments); if files keep vanishing, say so with a 404 rather than fail.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return searchAt(epochMillis);
+            } catch (RuntimeException e) {
+                if (e instanceof ApiException || !snapshotVanished(e)) {
+                    throw e;
+                }
+                if (attempt == SEARCH_ATTEMPTS) {
+                    throw ApiException.notFound("no_snapshot_at_time", "snapshots of " + tableName + " were removed "
+                            + "(a rollback or an expiry) while the one at " + Responses.isoUtc(epochMillis)
+                            + " was searched; ask again (" + describeRange() + ")");
+                }
+            }
+        }
+    }
+
+    /** Whether {@code e} says a snapshot file that was listed no longer exists. */
+    private static boolean snapshotVanished(Throwable e) {
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof java.io.FileNotFoundException
+                    || String.valueOf(cause.getMessage()).matches("(?s)Snapshot file .* does not exist.*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TableVersion searchAt(long epochMillis) {
         Snapshot retained = snapshots.earlierOrEqualTimeMills(epochMillis);
         if (retained != null) {
             // Paimon's binary search may stop at any of several snapshots committed in the same millisecond.

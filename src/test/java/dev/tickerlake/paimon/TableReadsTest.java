@@ -144,6 +144,24 @@ class TableReadsTest {
                 });
     }
 
+    /**
+     * A rollback or an expiry removes snapshot files while a {@code ?timestamp=} read searches them: the answer is the
+     * state after the removal, or a 404 saying what happened, never a 500.
+     */
+    @Test
+    void snapshotsRemovedWhileATimestampIsResolvedAreA404NotAFailure() throws Exception {
+        tables.createTicker("ticker_removed", Map.of());
+        long[] written = TickerHistory.write(tables, "ticker_removed");
+        FileStoreTable table = tables.table("ticker_removed");
+        long last = table.snapshot(written[written.length - 1]).timeMillis();
+        for (int i = 1; i < written.length - 1; i++) {
+            // What a rollback's deletion looks like to a reader that listed the ids before it.
+            table.fileIO().deleteQuietly(table.snapshotManager().snapshotPath(written[i]));
+        }
+        assertStatus(() -> service.rows(DATABASE, "ticker_removed", null, Long.toString(last - 1), null, null, null),
+                404, "no_snapshot_at_time");
+    }
+
     @Test
     void whereConditionsArePushedDownWithTheColumnsType() throws Exception {
         List<Map<String, Object>> all = tables.read("ticker", Map.of());
