@@ -371,7 +371,7 @@ class MonitoringIT {
             String api = "http://127.0.0.1:" + apiPort;
             String ops = basic("ops:" + secrets.get("management password"));
             try {
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
+                await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
                         "UP".equals(JSON.readTree(send(http, "GET", management + "/observe/health/ready", null, null).body())
                                 .path("status").asText()));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
