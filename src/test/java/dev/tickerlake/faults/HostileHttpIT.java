@@ -20,29 +20,22 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.faults.HostileRequest.Auth;
 import dev.tickerlake.testing.RunningTickerlake;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropagationMode;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Scenario 6, hostile HTTP: thousands of generated requests (jqwik) against the admin API and the management port of
+ * Scenario 6, hostile HTTP: thousands of generated requests ({@link HostileRequests}, seeded) against the admin API and the management port of
  * one running tickerlake (synthetic feed, CDC route, sync job writing real tables; admin users configured; management
  * authentication on). Every answer: no 5xx; every 4xx a JSON object with a non-empty {@code error} (the admin API's
  * {@code {"error","detail"}}); every unauthenticated mutation a 401; no secret in any answer. Around the run: no path
@@ -50,14 +43,20 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * directory), and the sync job ran throughout, never stopped by a call.
  *
  * <p>Requests: {@code tickerlake.faults=short} (default) 1,000, {@code full} 10,000. Seed: fixed
- * ({@value #DEFAULT_SEED}), printed; {@code -Dtickerlake.faults.http.seed=N} replays another.
+ * ({@value #DEFAULT_SEED}), printed; {@code -Dtickerlake.faults.http.seed=N} runs another;
+ * {@code -Dtickerlake.faults.http.sample=I} sends only sample I of that seed (a failure message names both);
+ * {@code -Dtickerlake.faults.http.survey=true} sends them all and lists every violation instead of stopping at the first.
+ * Order: the generated requests, the plain examples, then the checks of the whole run (files, sync job) and the result.
  */
-@AddLifecycleHook(value = HostileHttpIT.ScaleAndSeed.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileHttpIT {
 
     static final String SCENARIO = "6 hostile HTTP";
     static final String DEFAULT_SEED = "20261207";
-    static final String SEED = System.getProperty("tickerlake.faults.http.seed", DEFAULT_SEED);
+    static final long SEED = Long.parseLong(System.getProperty("tickerlake.faults.http.seed", DEFAULT_SEED).trim());
+    /** Only this sample of the seed (a replay), or null for all of them. */
+    static final Integer ONLY_SAMPLE = Integer.getInteger("tickerlake.faults.http.sample");
+    static final boolean SURVEY = Boolean.getBoolean("tickerlake.faults.http.survey");
     static final int REQUESTS = FaultScale.current().pick(1_000, 10_000);
     /** A request without an answer by then counts as none (a hang is a finding, not a slow answer). */
     private static final int ANSWER_WITHIN_MILLIS = 30_000;
@@ -68,7 +67,7 @@ class HostileHttpIT {
     private static final String MANAGEMENT_USER = "watch";
     private static final String MANAGEMENT_PASSWORD = "Mgmt-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(9));
     /** In every name the generator makes, so that anything it could have created is found by name. */
-    private static final String MARKER = "hostile" + SEED.replaceAll("[^0-9a-z]", "");
+    private static final String MARKER = "hostile" + Long.toUnsignedString(SEED);
 
     private static Path root;
     private static Path dataDir;
@@ -80,17 +79,18 @@ class HostileHttpIT {
 
     private static final Map<String, AtomicInteger> byStatus = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, AtomicInteger>> byCategory = new ConcurrentHashMap<>();
-    private static final Map<String, java.util.concurrent.atomic.AtomicLong> millisByCategory = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> millisByCategory = new ConcurrentHashMap<>();
     private static final AtomicInteger sent = new AtomicInteger();
     /** Refusals by Vert.x's HTTP/1.1 decoder, before any handler: empty 400/414/431 (see HttpRefusals). */
     private static final AtomicInteger decoderRefusals = new AtomicInteger();
     private static final List<String> violations = new CopyOnWriteArrayList<>();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         started = System.nanoTime();
-        System.out.printf("[faults] %s: seed %s, %d requests (%s), marker %s%n", SCENARIO, SEED, REQUESTS,
-                FaultScale.current(), MARKER);
+        System.out.printf("[faults] %s: seed %d%s, %d requests (%s)%s, marker %s%n", SCENARIO, SEED,
+                SEED == Long.parseLong(DEFAULT_SEED) ? " (default)" : "", ONLY_SAMPLE == null ? REQUESTS : 1,
+                FaultScale.current(), ONLY_SAMPLE == null ? "" : ", only sample " + ONLY_SAMPLE, MARKER);
         root = Files.createTempDirectory("hostile-http");
         dataDir = root.resolve("data");
         Path secrets = Files.createDirectories(root.resolve("secrets"));
@@ -133,34 +133,58 @@ class HostileHttpIT {
                 jobId, (System.nanoTime() - started) / 1e9);
     }
 
-    @Property(shrinking = ShrinkingMode.BOUNDED)
-    void everyAnswerKeepsTheContract(@ForAll("hostile") HostileRequest request) throws Exception {
+    @Test
+    @Order(1)
+    void everyAnswerKeepsTheContract() {
+        int first = ONLY_SAMPLE == null ? 0 : ONLY_SAMPLE;
+        int end = ONLY_SAMPLE == null ? REQUESTS : ONLY_SAMPLE + 1;
+        for (int index = first; index < end; index++) {
+            HostileRequest request = generator.sample(SEED, index);
+            String violation = send(request);
+            if (violation != null) {
+                violation = violation + "\n    seed " + SEED + ", sample " + index + " (replay: -Dtickerlake.faults.http.seed="
+                        + SEED + " -Dtickerlake.faults.http.sample=" + index + ")\n    request: " + request.describe();
+                violations.add(violation);
+                if (!SURVEY) {
+                    throw new AssertionError(violation);
+                }
+            }
+            if ((index + 1) % 1_000 == 0) {
+                System.out.printf("[faults] %s: %d/%d requests sent, statuses %s, %d violations (%.1f s)%n", SCENARIO,
+                        index + 1, REQUESTS, counts(byStatus), violations.size(), (System.nanoTime() - started) / 1e9);
+            }
+        }
+        assertThat(violations).as("violations (survey)").isEmpty();
+    }
+
+    /** Sends one request and checks its answer: the violation with the answer, or null. */
+    private static String send(HostileRequest request) {
         long start = System.nanoTime();
-        RawHttp.Answer answer = RawHttp.send(request.server() == HostileRequest.Server.API
-                ? apiPort() : Integer.parseInt(app.property("camel.management.port")), request.wire(), request.head(),
-                ANSWER_WITHIN_MILLIS);
-        sent.incrementAndGet();
-        millisByCategory.computeIfAbsent(request.category(), c -> new java.util.concurrent.atomic.AtomicLong())
-                .addAndGet((System.nanoTime() - start) / 1_000_000);
+        RawHttp.Answer answer;
+        try {
+            answer = RawHttp.send(request.server() == HostileRequest.Server.API ? apiPort() : managementPort(), request.wire(),
+                    request.head(), ANSWER_WITHIN_MILLIS);
+        } catch (IOException e) {
+            return "the request could not be sent or its answer read: " + e;
+        } finally {
+            sent.incrementAndGet();
+            millisByCategory.computeIfAbsent(request.category(), c -> new AtomicLong())
+                    .addAndGet((System.nanoTime() - start) / 1_000_000);
+        }
         String status = answer.status() < 0 ? "none" : String.valueOf(answer.status());
         byStatus.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
         byCategory.computeIfAbsent(request.category(), c -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
         String problem = problem(request, answer);
-        if (problem != null) {
-            String violation = problem + "\n    request: " + request.describe() + "\n    answer: " + answer.status() + " "
-                    + answer.headers() + " " + HostileRequest.printable(answer.text(), 400);
-            violations.add(violation);
-            if (!Boolean.getBoolean("tickerlake.faults.http.survey")) {
-                throw new AssertionError(violation);
-            }
-        }
+        return problem == null ? null : problem + "\n    answer: " + answer.status() + " " + answer.headers() + " "
+                + HostileRequest.printable(answer.text(), 400);
     }
 
     // ---- the defects the generator found, each guarded by a plain example ------------------------------------
 
     /** Query parameters were echoed as response headers; one with a control character failed the answer (500). */
-    @Example
+    @Test
+    @Order(2)
     void queryParametersAreNeverEchoedAndAControlCharacterInOneIsA400() throws Exception {
         RawHttp.Answer answer = api("GET", "/api/tables/upbit/trade/rows?limit=5&where=%00:KRW-BTC", null, null);
         assertThat(answer.status()).as(answer.text()).isEqualTo(400);
@@ -171,7 +195,8 @@ class HostileHttpIT {
     }
 
     /** Vert.x's own refusals (no such path, wrong method, body too large) answered empty, plain-text or HTML bodies. */
-    @Example
+    @Test
+    @Order(3)
     void refusalsOfTheHttpServersAreJsonProblems() throws Exception {
         String valid = "Basic " + b64(USER + ":" + PASSWORD);
         assertProblem(api("GET", "/api/nope", null, null), 404, "not_found");
@@ -191,7 +216,8 @@ class HostileHttpIT {
     }
 
     /** PUT, PATCH and DELETE (or POST) where the admin API does not serve them answered 405 without credentials. */
-    @Example
+    @Test
+    @Order(4)
     void everyMutatingMethodOnAMutatingPathNeedsCredentialsFirst() throws Exception {
         String valid = "Basic " + b64(USER + ":" + PASSWORD);
         for (String[] call : List.of(new String[] {"PUT", "/api/tables/upbit/ticker/tags"},
@@ -208,7 +234,8 @@ class HostileHttpIT {
      * A multipart Content-Type on a GET failed in Vert.x's body handler (500 "Request method must be one of POST, PUT,
      * PATCH or DELETE to decode a multipart request"); a multipart POST must not leave an upload anywhere.
      */
-    @Example
+    @Test
+    @Order(5)
     void aMultipartBodyIsA415AndLeavesNoFileBehind() throws Exception {
         Path uploads = Path.of("file-uploads").toAbsolutePath();
         boolean existedBefore = Files.exists(uploads);
@@ -259,9 +286,8 @@ class HostileHttpIT {
         return Integer.parseInt(app.property("camel.server.port"));
     }
 
-    @Provide
-    Arbitrary<HostileRequest> hostile() {
-        return generator.any();
+    private static int managementPort() {
+        return Integer.parseInt(app.property("camel.management.port"));
     }
 
     /** What is wrong with this answer to this request, or null. */
@@ -313,16 +339,13 @@ class HostileHttpIT {
         return null;
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         try {
-            if (app != null && before != null) {
-                check();
-            }
-        } finally {
             if (app != null) {
                 app.close();
             }
+        } finally {
             if (root != null) {
                 try (Stream<Path> paths = Files.walk(root)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -331,7 +354,13 @@ class HostileHttpIT {
         }
     }
 
-    private static void check() throws Exception {
+    /**
+     * After the requests and the examples: nothing outside the pipeline's areas touched, the same sync job still
+     * running, the tables still answering. Records the scenario's result first, so a failing run is in the table too.
+     */
+    @Test
+    @Order(100)
+    void nothingOutsideTheLakeChangedAndTheSyncJobRanThroughout() throws Exception {
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, FileTree> after = trees();
         List<String> outside = new ArrayList<>();
@@ -376,7 +405,7 @@ class HostileHttpIT {
         details.put("syncJob", sync.path("state").asText() + (jobId.equals(sync.path("jobId").asText()) ? " (same job)" : " (another job)"));
         for (String category : HostileRequests.CATEGORIES) {
             System.out.printf("[faults] %s: %-10s %s (%d ms)%n", SCENARIO, category, categories.getOrDefault(category, Map.of()),
-                    millisByCategory.getOrDefault(category, new java.util.concurrent.atomic.AtomicLong()).get());
+                    millisByCategory.getOrDefault(category, new AtomicLong()).get());
         }
         System.out.printf("[faults] %s: %d requests, statuses %s (%d of them empty refusals by the HTTP decoder), "
                 + "%d violations, %d paths touched outside, sync job %s, %d frames fed, %.1f s%n", SCENARIO, sent.get(),
@@ -391,7 +420,7 @@ class HostileHttpIT {
         assertThat(sync.path("jobId").asText()).as("the sync job was never stopped").isEqualTo(jobId);
         assertThat(metric("tickerlake_sync_job_restarts")).isZero();
         assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
-        assertThat(sent.get()).isGreaterThanOrEqualTo(REQUESTS);
+        assertThat(sent.get()).as("requests sent").isGreaterThanOrEqualTo(ONLY_SAMPLE == null ? REQUESTS : 1);
     }
 
     /** The trees compared: the data directory, the rest of the test's temp root, and the working directory. */
@@ -400,7 +429,7 @@ class HostileHttpIT {
         trees.put("data", FileTree.of(dataDir, name -> false));
         trees.put("temp root", FileTree.of(root, name -> name.equals("data/")));
         trees.put("working dir", FileTree.of(Path.of("").toAbsolutePath(),
-                name -> name.equals("target/") || name.equals(".git/") || name.equals(".jqwik-database")));
+                name -> name.equals("target/") || name.equals(".git/")));
         return trees;
     }
 
@@ -444,19 +473,5 @@ class HostileHttpIT {
 
     private static String b64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Tries from {@link FaultScale}, the seed from {@code tickerlake.faults.http.seed} (fixed by default). */
-    static final class ScaleAndSeed implements AroundPropertyHook {
-        @Override
-        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            if (context.optionalElement().map(e -> e.isAnnotationPresent(Example.class)).orElse(false)) {
-                return property.execute();
-            }
-            context.attributes().setTries(REQUESTS);
-            context.attributes().setSeed(SEED);
-            context.attributes().setWhenFixedSeed(net.jqwik.api.FixedSeedMode.ALLOW);
-            return property.execute();
-        }
     }
 }

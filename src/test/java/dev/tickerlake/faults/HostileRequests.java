@@ -5,23 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.tickerlake.faults.HostileRequest.Auth;
 import dev.tickerlake.faults.HostileRequest.Header;
 import dev.tickerlake.faults.HostileRequest.Server;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
- * jqwik generators of hostile requests against the admin API and the management port of one tickerlake, one
- * category each (names, params, where, tags, bodies, methods, encodings, headers, auth, management). Each category
- * varies one thing hard and keeps the rest plausible, so that a failure names its cause; valid requests are mixed in
- * everywhere so that the code behind the validation runs too. Names the generator makes (tags, tables) carry
- * {@code marker}, so the file-tree check can search for them anywhere.
+ * Seeded generator of hostile requests against the admin API and the management port of one tickerlake, one category
+ * each (names, params, where, tags, bodies, methods, encodings, headers, auth, management). Each category varies one
+ * thing hard and keeps the rest plausible, so that a failure names its cause; valid requests are mixed in everywhere so
+ * that the code behind the validation runs too. Names the generator makes (tags, tables) carry {@code marker}, so the
+ * file-tree check can search for them anywhere.
+ *
+ * <p>Sample {@code i} of seed {@code s} is drawn from its own {@link SplittableRandom}: {@code sample(s, i)} gives the
+ * same request every time (ports and passwords aside), so one failing sample can be replayed alone.
  */
 final class HostileRequests {
 
@@ -29,6 +30,10 @@ final class HostileRequests {
             "headers", "auth", "management");
     static final List<String> TABLES = List.of("ticker", "trade", "orderbook");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE");
+    /** For {@link #string(int, int, String)}: any char U+0000..U+FFFF (unpaired surrogates included). */
+    private static final String ALL_CHARS = null;
+    private static final String LOWER_DIGITS_UNDERSCORE = "abcdefghijklmnopqrstuvwxyz0123456789_";
+    private static final String ASCII = IntStream.range(0, 128).mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining());
 
     private final int apiPort;
     private final int managementPort;
@@ -37,6 +42,7 @@ final class HostileRequests {
     private final String managementUser;
     private final String managementPassword;
     private final String marker;
+    private SplittableRandom random = new SplittableRandom(0);
 
     HostileRequests(int apiPort, int managementPort, String user, String password, String managementUser,
                     String managementPassword, String marker) {
@@ -49,115 +55,199 @@ final class HostileRequests {
         this.marker = marker;
     }
 
-    /** Every category, equally often. */
-    Arbitrary<HostileRequest> any() {
-        return Arbitraries.oneOf(List.of(names(), params(), where(), tags(), bodies(), methods(), encodings(), headers(),
-                auth(), management()));
+    /** Sample {@code index} of the run with this seed: every category equally often. */
+    HostileRequest sample(long seed, int index) {
+        random = new SplittableRandom(seed * 1_000_003L + index).split();
+        return oneOf(this::names, this::params, this::where, this::tags, this::bodies, this::methods, this::encodings,
+                this::headers, this::auth, this::management);
+    }
+
+    // ---- the generator's few primitives ----------------------------------------------------------------------
+
+    /** A choice with its weight, for {@link #frequency}. */
+    record Weighted<T>(int weight, Supplier<? extends T> choice) {
+    }
+
+    static <T> Weighted<T> w(int weight, Supplier<? extends T> choice) {
+        return new Weighted<>(weight, choice);
+    }
+
+    /** One of the choices, each as often as its weight says. */
+    @SafeVarargs
+    final <T> T frequency(Weighted<? extends T>... choices) {
+        int total = 0;
+        for (Weighted<? extends T> choice : choices) {
+            total += choice.weight();
+        }
+        int at = random.nextInt(total);
+        for (Weighted<? extends T> choice : choices) {
+            at -= choice.weight();
+            if (at < 0) {
+                return choice.choice().get();
+            }
+        }
+        throw new AssertionError();
+    }
+
+    /** One of the suppliers, equally often. */
+    @SafeVarargs
+    final <T> T oneOf(Supplier<? extends T>... choices) {
+        return choices[random.nextInt(choices.length)].get();
+    }
+
+    @SafeVarargs
+    final <T> T pick(T... values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    <T> T pick(List<T> values) {
+        return values.get(random.nextInt(values.size()));
+    }
+
+    /** An int in [min, max]; the bounds themselves more often than the rest (edges find bugs). */
+    int integer(int min, int max) {
+        int edge = random.nextInt(10);
+        return edge == 0 ? min : edge == 1 ? max : random.nextInt(min, max + 1);
+    }
+
+    /** Any long; 0, ±1, MIN and MAX more often. */
+    long anyLong() {
+        return random.nextInt(8) == 0 ? pick(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE) : random.nextLong();
+    }
+
+    /** A string of length [min, max] of characters from {@code alphabet} (null: any char U+0000..U+FFFF). */
+    String string(int min, int max, String alphabet) {
+        int length = integer(min, max);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet == null ? (char) random.nextInt(0x10000) : alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
+
+    /** A string of length [min, max] of characters in [from, to]. */
+    String string(int min, int max, char from, char to) {
+        int length = integer(min, max);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) random.nextInt(from, to + 1));
+        }
+        return text.toString();
+    }
+
+    byte[] bytes(int maxSize) {
+        byte[] bytes = new byte[integer(0, maxSize)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    <T> List<T> list(int min, int max, Supplier<T> element) {
+        return IntStream.range(0, integer(min, max)).mapToObj(i -> element.get()).toList();
     }
 
     // ---- building blocks -------------------------------------------------------------------------------------
 
     /** Database/table/tag names: valid, unknown, unicode, traversal, encoded slashes, very long, empty, odd bytes. */
-    Arbitrary<String> name() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.of("upbit", "ticker", "trade", "orderbook", "nope", marker)),
-                Tuple.of(2, Arbitraries.strings().withCharRange('a', 'z').numeric().withChars('_').ofMinLength(1).ofMaxLength(70)),
-                Tuple.of(2, Arbitraries.strings().withCharRange('\u00a0', '\ud7ff').ofMinLength(1).ofMaxLength(12)),
-                Tuple.of(3, Arbitraries.of("..", "%2e%2e", ".%2e", "..%2f..%2f..%2f" + marker, "..%2F..%2Foutside",
+    String name() {
+        return frequency(
+                w(4, () -> pick("upbit", "ticker", "trade", "orderbook", "nope", marker)),
+                w(2, () -> string(1, 70, LOWER_DIGITS_UNDERSCORE)),
+                w(2, () -> string(1, 12, '\u00a0', '\ud7ff')),
+                w(3, () -> pick("..", "%2e%2e", ".%2e", "..%2f..%2f..%2f" + marker, "..%2F..%2Foutside",
                         "%2e%2e%2f%2e%2e%2f" + marker, "..%5c..%5c" + marker, "..\\..\\" + marker, "%2f", "%2F" + marker,
                         "a%2fb", "%00", marker + "%00.json", "%ff%fe", "%c0%ae%c0%ae%c0%af", "%", "%zz", "%u002e",
                         "\udcff\udcfe", "\udcc0\udcae", "~root", "${jndi:ldap://127.0.0.1/x}", "{{tickerlake.admin.users}}",
                         "%7B%7Btickerlake.admin.users%7D%7D", "UPBIT", "Ticker", "tick er", "tick%20er", "tick+er",
                         "tag;drop", "'or'1'='1", "*", "%2a", "CON", "aux.txt", "-1", "0", "9223372036854775808")),
-                Tuple.of(1, Arbitraries.integers().between(65, 20_000).map(n -> "a".repeat(n))),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20).map(HostileRequests::percentEncode)));
+                w(1, () -> "a".repeat(integer(65, 20_000))),
+                w(1, () -> percentEncode(string(0, 20, ALL_CHARS))));
     }
 
     /** Snapshot ids, limits and epoch timestamps: valid, negative, huge, non-numeric, ISO garbage. */
-    Arbitrary<String> number() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.longs().between(-5, 50).map(String::valueOf)),
-                Tuple.of(2, Arbitraries.longs().map(String::valueOf)),
-                Tuple.of(2, Arbitraries.of("", "%20", "+1", "-0", "1e3", "0x10", "1.5", "NaN", "Infinity", "%EF%BC%95",
+    String number() {
+        return frequency(
+                w(3, () -> String.valueOf(integer(-5, 50))),
+                w(2, () -> String.valueOf(anyLong())),
+                w(2, () -> pick("", "%20", "+1", "-0", "1e3", "0x10", "1.5", "NaN", "Infinity", "%EF%BC%95",
                         "99999999999999999999", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
                         "00000000000000000000001", "1%00", "1;2", "1,2", "null", "true", "[1]", "%7B%7D", "five",
                         "1" + "0".repeat(400))),
-                Tuple.of(2, Arbitraries.bigIntegers().between(java.math.BigInteger.TEN.pow(18),
-                        java.math.BigInteger.TEN.pow(40)).map(String::valueOf)),
-                Tuple.of(2, Arbitraries.strings().ascii().ofMaxLength(24).map(HostileRequests::percentEncode)));
+                w(2, () -> string(1, 1, "123456789") + string(18, 40, "0123456789")),
+                w(2, () -> percentEncode(string(0, 24, ASCII))));
     }
 
     /** Timestamps: epoch ms, ISO-8601 valid and garbage, extremes. */
-    Arbitrary<String> timestamp() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, number()),
-                Tuple.of(3, Arbitraries.of("2026-12-07T00:00:00Z", "2026-12-07", "2026-12-07T09:00:00%2B09:00",
+    String timestamp() {
+        return frequency(
+                w(3, this::number),
+                w(3, () -> pick("2026-12-07T00:00:00Z", "2026-12-07", "2026-12-07T09:00:00%2B09:00",
                         "2026-12-07T09:00:00+09:00", "2026-12-07 09:00:00", "2026-13-45T99:99:99Z", "2026-02-30",
                         "2026-12-07T00:00:00+25:00", "%2B999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z",
                         "%2B1000000-01-01T00:00:00Z", "-290308-12-21T19:59:05.225Z", "%2B292278994-08-17T07:12:55.807Z",
                         "9999-12-31T23:59:59.999999999Z", "0000-01-01", "T", "Z", "2026-12-07T", "--", "now", "yesterday",
                         "1970-01-01T00:00:00Z", "2026-12-07T00:00:00.123456789012Z", "2026-W49-1", "2026-341",
                         "2026-12-07T00:00:00[Europe/Paris]", "2026-12-07T00:00:00%2B01:00[Asia/Seoul]")),
-                Tuple.of(1, Arbitraries.strings().withChars("0123456789-:TZ+. ").ofMaxLength(30).map(HostileRequests::percentEncode)));
+                w(1, () -> percentEncode(string(0, 30, "0123456789-:TZ+. "))));
     }
 
     /** {@code where} values: valid conditions on real columns, wrong types, unknown columns, no colon, unicode. */
-    Arbitrary<String> whereCondition() {
-        Arbitrary<String> column = Arbitraries.of("market", "dt", "price", "trade_price", "sequential_id", "timestamp",
-                "trade_timestamp", "change_rate", "symbol", "ask_price_1", "nope", "", "MARKET", "market ", "%00");
-        Arbitrary<String> value = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of("KRW-BTC", "KRW-ETH", "2026-12-07", "2026-12-08", "1", "0", "-1")),
-                Tuple.of(2, number()),
-                Tuple.of(2, timestamp()),
-                Tuple.of(1, Arbitraries.of("1e400", "-1e400", "4.9e-325", "1E%2B999999999", "1e-999999999", "%3A%3A", "a:b:c",
-                        "true", "\u00e9\u00e8", "%F0%9F%98%80", "%ff", "")));
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, Combinators.combine(column, value).as((c, v) -> c + ":" + v)),
-                Tuple.of(1, Arbitraries.of("", "market", ":", ":KRW-BTC", "%3A", "market%3AKRW-BTC", "market:KRW-BTC%00")),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(30).map(HostileRequests::percentEncode)));
+    String whereCondition() {
+        return frequency(
+                w(6, () -> pick("market", "dt", "price", "trade_price", "sequential_id", "timestamp", "trade_timestamp",
+                        "change_rate", "symbol", "ask_price_1", "nope", "", "MARKET", "market ", "%00") + ":" + frequency(
+                        w(3, () -> pick("KRW-BTC", "KRW-ETH", "2026-12-07", "2026-12-08", "1", "0", "-1")),
+                        w(2, this::number),
+                        w(2, this::timestamp),
+                        w(1, () -> pick("1e400", "-1e400", "4.9e-325", "1E%2B999999999", "1e-999999999", "%3A%3A", "a:b:c",
+                                "true", "\u00e9\u00e8", "%F0%9F%98%80", "%ff", "")))),
+                w(1, () -> pick("", "market", ":", ":KRW-BTC", "%3A", "market%3AKRW-BTC", "market:KRW-BTC%00")),
+                w(1, () -> percentEncode(string(0, 30, ALL_CHARS))));
     }
 
     /** JSON bodies: valid, malformed, deeply nested, huge, wrong types, nulls, duplicate keys, trailing content. */
-    Arbitrary<byte[]> jsonBody() {
-        Arbitrary<String> field = Arbitraries.of("name", "snapshot", "tag", "dryRun", "dryrun", "", "__proto__", "name\u0000");
-        Arbitrary<String> scalar = Arbitraries.of("null", "true", "false", "0", "-1", "1", "3", "1e308", "-1e309", "1.5",
+    byte[] jsonBody() {
+        Supplier<String> member = () -> "\"" + pick("name", "snapshot", "tag", "dryRun", "dryrun", "", "__proto__", "name\u0000")
+                + "\":" + pick("null", "true", "false", "0", "-1", "1", "3", "1e308", "-1e309", "1.5",
                 "99999999999999999999999", "\"1\"", "\"\"", "\"" + marker + "\"", "\"h_" + marker + "\"", "\"..\\/..\\/x\"",
                 "\"\\u0000\"", "\"\\ud800\"", "[]", "{}", "[1,2]", "{\"a\":1}", "\"true\"", "NaN", "Infinity", "'single'",
                 "\"" + "x".repeat(5000) + "\"", "1" + "0".repeat(1200));
-        Arbitrary<String> object = Combinators.combine(field, scalar).as((f, v) -> "\"" + f + "\":" + v)
-                .list().ofMaxSize(4).map(pairs -> "{" + String.join(",", pairs) + "}");
-        Arbitrary<String> text = Arbitraries.frequencyOf(
-                Tuple.of(4, object),
-                Tuple.of(2, Arbitraries.of("{\"name\":\"h_" + marker + "\"}", "{\"snapshot\":1,\"dryRun\":true}",
+        String text = frequency(
+                w(4, () -> "{" + String.join(",", list(0, 4, member)) + "}"),
+                w(2, () -> pick("{\"name\":\"h_" + marker + "\"}", "{\"snapshot\":1,\"dryRun\":true}",
                         "{\"tag\":\"nope\",\"dryRun\":true}", "{\"snapshot\":1}", "{\"name\":\"a\",\"name\":\"b\"}",
                         "{\"dryRun\":true,\"snapshot\":1} trailing", "{\"snapshot\":1}{\"snapshot\":2}", "", " ", "{",
                         "}", "[", "null", "[]", "\"text\"", "42", "{\"name\":}", "{name:\"x\"}", "{'name':'x'}",
                         "\ufeff{\"name\":\"x\"}", "{\"name\":\"x\"", "{\"a\":1,}", "/* c */ {}", "{\"name\":\"x\"}\u0000")),
-                Tuple.of(1, Arbitraries.integers().between(500, 200_000).map(depth -> "[".repeat(depth) + "]".repeat(depth))),
-                Tuple.of(1, Arbitraries.integers().between(500, 50_000).map(depth -> "{\"a\":".repeat(depth) + "1"
-                        + "}".repeat(depth))),
-                Tuple.of(1, Arbitraries.integers().between(60_000, 300_000).map(size -> "{\"name\":\"" + "x".repeat(size) + "\"}")),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(200)));
-        return text.map(s -> s.getBytes(StandardCharsets.UTF_8));
+                w(1, () -> {
+                    int depth = integer(500, 200_000);
+                    return "[".repeat(depth) + "]".repeat(depth);
+                }),
+                w(1, () -> {
+                    int depth = integer(500, 50_000);
+                    return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+                }),
+                w(1, () -> "{\"name\":\"" + "x".repeat(integer(60_000, 300_000)) + "\"}"),
+                w(1, () -> string(0, 200, ALL_CHARS)));
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A valid Authorization header, mostly; sometimes none, wrong or malformed. */
-    Arbitrary<Auth> authKind(int validWeight) {
-        return Arbitraries.frequency(Tuple.of(validWeight, Auth.VALID), Tuple.of(2, Auth.NONE), Tuple.of(1, Auth.WRONG),
-                Tuple.of(1, Auth.MALFORMED));
+    Auth authKind(int validWeight) {
+        return frequency(w(validWeight, () -> Auth.VALID), w(2, () -> Auth.NONE), w(1, () -> Auth.WRONG),
+                w(1, () -> Auth.MALFORMED));
     }
 
-    /** The header value for an auth kind on the admin API. */
-    Arbitrary<String> authorization(Auth kind, boolean management) {
+    /** The Authorization header value for an auth kind (null: none), on the admin API or the management port. */
+    String authorization(Auth kind, boolean management) {
         String u = management ? managementUser : user;
         String p = management ? managementPassword : password;
         return switch (kind) {
-            case NONE -> Arbitraries.just(null);
-            case VALID -> Arbitraries.of(basic(u + ":" + p), "basic " + b64(u + ":" + p), "BASIC  " + b64(u + ":" + p));
-            case WRONG -> Arbitraries.of(basic(u + ":" + p + "x"), basic(u + ":" + p.toUpperCase()), basic(u + ":"),
+            case NONE -> null;
+            case VALID -> pick(basic(u + ":" + p), "basic " + b64(u + ":" + p), "BASIC  " + b64(u + ":" + p));
+            case WRONG -> pick(basic(u + ":" + p + "x"), basic(u + ":" + p.toUpperCase()), basic(u + ":"),
                     basic(":" + p), basic(u.toUpperCase() + ":" + p), basic("admin:admin"), basic(u + ":" + p.substring(1)),
                     basic(u + ":" + p + "\u0000"), basic(u + " :" + p), basic("nobody:" + p));
-            case MALFORMED -> Arbitraries.of("Basic", "Basic ", "Basic !!!notbase64!!!", "Basic " + b64("nocolon"),
+            case MALFORMED -> pick("Basic", "Basic ", "Basic !!!notbase64!!!", "Basic " + b64("nocolon"),
                     "Basic " + b64(u + ":" + p) + "====", "Bearer " + p.length(), "Digest username=\"" + u + "\"",
                     "Basic " + b64(u + ":" + p).substring(2), "Basic\u00a0" + b64(u + ":" + p), "Basic " + "A".repeat(6000),
                     "Basic " + b64("\u00ff\u00fe:\u00ff"), "Basic \udcff\udcfe", "Basic " + b64(u + ":" + p) + " extra",
@@ -168,79 +258,77 @@ final class HostileRequests {
     // ---- categories ------------------------------------------------------------------------------------------
 
     /** Table and database names in every path that takes them. */
-    Arbitrary<HostileRequest> names() {
-        Arbitrary<String> suffix = Arbitraries.of("", "/", "/snapshots", "/rows", "/diff?from=1&to=2", "/tags",
-                "/tags/" + marker, "/rollback");
-        return Combinators.combine(name(), name(), suffix, Arbitraries.of("GET", "GET", "GET", "HEAD", "POST", "DELETE"),
-                authKind(2)).flatAs((db, table, s, method, auth) -> {
-                    String target = "/api/tables/" + db + "/" + table + s;
-                    return authorization(auth, false).map(header -> request("names", Server.API, method, target,
-                            method.equals("POST") ? "{\"name\":\"h_" + marker + "\",\"dryRun\":true}" : null, auth, header,
-                            List.of()));
-                });
+    HostileRequest names() {
+        String target = "/api/tables/" + name() + "/" + name() + pick("", "/", "/snapshots", "/rows", "/diff?from=1&to=2",
+                "/tags", "/tags/" + marker, "/rollback");
+        String method = pick("GET", "GET", "GET", "HEAD", "POST", "DELETE");
+        Auth auth = authKind(2);
+        return request("names", Server.API, method, target,
+                method.equals("POST") ? "{\"name\":\"h_" + marker + "\",\"dryRun\":true}" : null, auth,
+                authorization(auth, false), List.of());
     }
 
     /** Snapshot ids, limits, timestamps, before, from/to, tag selectors on the read endpoints. */
-    Arbitrary<HostileRequest> params() {
-        Arbitrary<String> table = Arbitraries.of(TABLES);
-        Arbitrary<String> query = Arbitraries.oneOf(
-                number().map(n -> "/snapshots?limit=" + n),
-                Combinators.combine(number(), number()).as((l, b) -> "/snapshots?limit=" + l + "&before=" + b),
-                Combinators.combine(number(), number()).as((s, l) -> "/rows?snapshot=" + s + "&limit=" + l),
-                timestamp().map(t -> "/rows?limit=3&timestamp=" + t),
-                name().map(t -> "/rows?limit=3&tag=" + t),
-                Combinators.combine(number(), timestamp()).as((s, t) -> "/rows?snapshot=" + s + "&timestamp=" + t),
-                Combinators.combine(number(), number()).as((f, t) -> "/diff?limit=5&from=" + f + "&to=" + t),
-                Combinators.combine(name(), number()).as((f, t) -> "/diff?limit=5&from=" + f + "&to=" + t),
-                number().map(l -> "/diff?from=1&to=2&limit=" + l),
-                Arbitraries.of("/rows?limit=1&limit=2", "/rows?snapshot=1&snapshot=2", "/rows?limit=", "/rows?=", "/rows?&&&",
+    HostileRequest params() {
+        String table = pick(TABLES);
+        String query = oneOf(
+                () -> "/snapshots?limit=" + number(),
+                () -> "/snapshots?limit=" + number() + "&before=" + number(),
+                () -> "/rows?snapshot=" + number() + "&limit=" + number(),
+                () -> "/rows?limit=3&timestamp=" + timestamp(),
+                () -> "/rows?limit=3&tag=" + name(),
+                () -> "/rows?snapshot=" + number() + "&timestamp=" + timestamp(),
+                () -> "/diff?limit=5&from=" + number() + "&to=" + number(),
+                () -> "/diff?limit=5&from=" + name() + "&to=" + number(),
+                () -> "/diff?from=1&to=2&limit=" + number(),
+                () -> pick("/rows?limit=1&limit=2", "/rows?snapshot=1&snapshot=2", "/rows?limit=", "/rows?=", "/rows?&&&",
                         "/rows?limit", "/snapshots?before", "/diff", "/diff?from=1", "/diff?to=1", "/rows?%zz=1",
                         "/rows?limit=3&" + "x=1&".repeat(2000), "/rows?limit=3#fragment", "/rows?snapshot=%00"));
-        return Combinators.combine(table, query, Arbitraries.of("GET", "GET", "GET", "HEAD"))
-                .as((t, q, method) -> request("params", Server.API, method, "/api/tables/upbit/" + t + q, null, Auth.NONE,
-                        null, List.of()));
+        return request("params", Server.API, pick("GET", "GET", "GET", "HEAD"), "/api/tables/upbit/" + table + query, null,
+                Auth.NONE, null, List.of());
     }
 
     /** where filters on rows and diff, single and repeated. */
-    Arbitrary<HostileRequest> where() {
-        Arbitrary<String> conditions = whereCondition().map(HostileRequests::queryValue).list().ofMinSize(1).ofMaxSize(4)
-                .map(list -> list.stream().map(c -> "where=" + c).collect(Collectors.joining("&")));
-        Arbitrary<String> many = Arbitraries.integers().between(50, 400)
-                .map(n -> IntStream.range(0, n).mapToObj(i -> "where=market:KRW-BTC").collect(Collectors.joining("&")));
-        return Combinators.combine(Arbitraries.of(TABLES), Arbitraries.frequencyOf(Tuple.of(8, conditions), Tuple.of(1, many)),
-                        Arbitraries.of("/rows?limit=5&", "/diff?from=1&to=2&limit=5&", "/rows?snapshot=1&"))
-                .as((t, w, endpoint) -> request("where", Server.API, "GET", "/api/tables/upbit/" + t + endpoint + w, null,
-                        Auth.NONE, null, List.of()));
+    HostileRequest where() {
+        String table = pick(TABLES);
+        String conditions = frequency(
+                w(8, () -> list(1, 4, () -> "where=" + queryValue(whereCondition())).stream().collect(Collectors.joining("&"))),
+                w(1, () -> "where=market:KRW-BTC&".repeat(integer(50, 400)).replaceAll("&$", "")));
+        String endpoint = pick("/rows?limit=5&", "/diff?from=1&to=2&limit=5&", "/rows?snapshot=1&");
+        return request("where", Server.API, "GET", "/api/tables/upbit/" + table + endpoint + conditions, null, Auth.NONE,
+                null, List.of());
     }
 
     /** Tag creation, listing and deletion with hostile names, authenticated or not. */
-    Arbitrary<HostileRequest> tags() {
-        Arbitrary<String> tagName = Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8).map(s -> "h_" + marker + "_" + s)),
-                Tuple.of(3, name()));
-        return Combinators.combine(Arbitraries.of(TABLES), tagName, Arbitraries.of("POST", "POST", "DELETE", "GET"),
-                authKind(3)).flatAs((t, tag, method, auth) -> authorization(auth, false).map(header -> switch (method) {
-                    case "POST" -> request("tags", Server.API, "POST", "/api/tables/upbit/" + t + "/tags",
-                            "{\"name\":\"" + jsonEscape(tag) + "\"}", auth, header, List.of());
-                    case "DELETE" -> request("tags", Server.API, "DELETE", "/api/tables/upbit/" + t + "/tags/" + tag, null,
-                            auth, header, List.of());
-                    default -> request("tags", Server.API, "GET", "/api/tables/upbit/" + t + "/tags?name=" + tag, null,
-                            auth, header, List.of());
-                }));
+    HostileRequest tags() {
+        String table = pick(TABLES);
+        String tag = frequency(w(2, () -> "h_" + marker + "_" + string(1, 8, 'a', 'z')), w(3, this::name));
+        String method = pick("POST", "POST", "DELETE", "GET");
+        Auth auth = authKind(3);
+        String header = authorization(auth, false);
+        return switch (method) {
+            case "POST" -> request("tags", Server.API, "POST", "/api/tables/upbit/" + table + "/tags",
+                    "{\"name\":\"" + jsonEscape(tag) + "\"}", auth, header, List.of());
+            case "DELETE" -> request("tags", Server.API, "DELETE", "/api/tables/upbit/" + table + "/tags/" + tag, null, auth,
+                    header, List.of());
+            default -> request("tags", Server.API, "GET", "/api/tables/upbit/" + table + "/tags?name=" + tag, null, auth,
+                    header, List.of());
+        };
     }
 
     /** JSON bodies on the mutating calls that take one (tags, rollback), mostly authenticated so the body is read. */
-    Arbitrary<HostileRequest> bodies() {
-        return Combinators.combine(Arbitraries.of(TABLES), Arbitraries.of("/tags", "/rollback"), jsonBody(), authKind(6))
-                .flatAs((t, endpoint, body, auth) -> authorization(auth, false).map(header -> request("bodies", Server.API,
-                        "POST", "/api/tables/upbit/" + t + endpoint, body, auth, header, List.of())));
+    HostileRequest bodies() {
+        String target = "/api/tables/upbit/" + pick(TABLES) + pick("/tags", "/rollback");
+        byte[] body = jsonBody();
+        Auth auth = authKind(6);
+        return request("bodies", Server.API, "POST", target, body, auth, authorization(auth, false), List.of());
     }
 
     /** Every method on every admin path (and a few that are no method at all). */
-    Arbitrary<HostileRequest> methods() {
-        Arbitrary<String> method = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.of(METHODS)),
-                Tuple.of(1, Arbitraries.of("CONNECT", "PROPFIND", "FOO", "get", "Post", "M-SEARCH", "GET\u00e9", "PO ST", "")));
-        Arbitrary<String> path = Arbitraries.of("/api/tables", "/api/tables/upbit/ticker", "/api/tables/upbit/ticker/snapshots",
+    HostileRequest methods() {
+        String method = frequency(w(8, () -> pick(METHODS)),
+                w(1, () -> pick("CONNECT", "PROPFIND", "FOO", "get", "Post", "M-SEARCH", "GET\u00e9", "PO ST", "")));
+        String path = pick("/api/tables", "/api/tables/upbit/ticker", "/api/tables/upbit/ticker/snapshots",
                 "/api/tables/upbit/ticker/rows?limit=1", "/api/tables/upbit/trade/diff?from=1&to=2",
                 "/api/tables/upbit/ticker/tags", "/api/tables/upbit/ticker/tags/h_" + marker, "/api/tables/upbit/orderbook/rollback",
                 "/api/sync", "/api/sync/stop", "/api/sync/start", "/api/sync/start?from=earliest", "/api", "/api/", "/",
@@ -248,51 +336,53 @@ final class HostileRequests {
                 "/api/tables/upbit/ticker/../../sync/stop", "/api/tables/upbit/ticker/%2e%2e/%2e%2e/sync/start",
                 "/api/./sync/stop", "//api/sync/stop", "/API/sync/stop", "/api/sync/stop;x=1", "/api/sync/stop%00",
                 "/api/sync/stop/", "http://127.0.0.1/api/sync/stop", "/api/tables/upbit/ticker/rollback?dryRun=true");
-        return Combinators.combine(method, path, authKind(1), Arbitraries.of(true, false))
-                .flatAs((m, p, auth, withBody) -> authorization(auth, false).map(header -> request("methods", Server.API, m, p,
-                        withBody ? "{\"tag\":\"nope\",\"dryRun\":true}" : null, auth, header, List.of())));
+        Auth auth = authKind(1);
+        boolean withBody = random.nextBoolean();
+        return request("methods", Server.API, method, path, withBody ? "{\"tag\":\"nope\",\"dryRun\":true}" : null, auth,
+                authorization(auth, false), List.of());
     }
 
     /** Content-Types, charsets and content encodings that lie, and bodies that are not UTF-8. */
-    Arbitrary<HostileRequest> encodings() {
-        Arbitrary<String> contentType = Arbitraries.of("application/json", "application/json; charset=utf-8",
+    HostileRequest encodings() {
+        String table = pick(TABLES);
+        String endpoint = pick("/tags", "/rollback", "/rows?limit=1");
+        String type = pick("application/json", "application/json; charset=utf-8",
                 "application/json; charset=utf-16", "application/json; charset=nope", "application/json; charset=",
                 "text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
                 "multipart/form-data; boundary=XyZ", "multipart/form-data; boundary=" + "b".repeat(500), "application/xml",
                 "*/*", "", ";;;", "application/json\u00e9", "application/\udcff", "APPLICATION/JSON",
                 "application/json; charset=utf-8; charset=latin1");
-        Arbitrary<String> contentEncoding = Arbitraries.of("", "", "gzip", "deflate", "br", "x-gzip, gzip", "identity",
-                "compress", "zstd", "gzip\u00e9");
-        Arbitrary<byte[]> body = Arbitraries.oneOf(jsonBody(),
-                Arbitraries.of(new byte[] {(byte) 0xff, (byte) 0xfe, '{', 0, '}', 0},
+        String encoding = pick("", "", "gzip", "deflate", "br", "x-gzip, gzip", "identity", "compress", "zstd", "gzip\u00e9");
+        byte[] body = oneOf(this::jsonBody,
+                () -> pick(new byte[] {(byte) 0xff, (byte) 0xfe, '{', 0, '}', 0},
                         new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xc3, '(', '"', '}'},
                         new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'},
                         new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3},
                         multipart(marker)),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(300));
-        return Combinators.combine(Arbitraries.of(TABLES), Arbitraries.of("/tags", "/rollback", "/rows?limit=1"), contentType,
-                contentEncoding, body, authKind(4)).flatAs((t, endpoint, type, encoding, bytes, auth) ->
-                authorization(auth, false).map(header -> {
-                    List<Header> extra = new ArrayList<>();
-                    if (!type.isEmpty()) {
-                        extra.add(new Header("Content-Type", type));
-                    }
-                    if (!encoding.isEmpty()) {
-                        extra.add(new Header("Content-Encoding", encoding));
-                    }
-                    String method = endpoint.startsWith("/rows") ? "GET" : "POST";
-                    return request("encodings", Server.API, method, "/api/tables/upbit/" + t + endpoint, bytes, auth,
-                            header, extra);
-                }));
+                () -> bytes(300));
+        Auth auth = authKind(4);
+        List<Header> extra = new ArrayList<>();
+        if (!type.isEmpty()) {
+            extra.add(new Header("Content-Type", type));
+        }
+        if (!encoding.isEmpty()) {
+            extra.add(new Header("Content-Encoding", encoding));
+        }
+        String method = endpoint.startsWith("/rows") ? "GET" : "POST";
+        return request("encodings", Server.API, method, "/api/tables/upbit/" + table + endpoint, body, auth,
+                authorization(auth, false), extra);
     }
 
     /** Oversized, duplicated, odd and conflicting headers; framing that lies; a Host and Origin from elsewhere. */
-    Arbitrary<HostileRequest> headers() {
-        Arbitrary<List<Header>> odd = Arbitraries.oneOf(
-                Arbitraries.integers().between(1_000, 70_000).map(n -> List.of(new Header("X-Big", "v".repeat(n)))),
-                Arbitraries.integers().between(100, 3_000).map(n -> IntStream.range(0, n)
-                        .mapToObj(i -> new Header("X-H" + i, "v")).toList()),
-                Arbitraries.of(
+    HostileRequest headers() {
+        String path = frequency(
+                w(6, () -> pick("/api/tables", "/api/tables/upbit/ticker/rows?limit=1", "/api/sync", "/api/sync/stop",
+                        "/api/tables/upbit/trade/tags", "/api/tables/upbit/trade/rollback")),
+                w(1, () -> "/api/tables/upbit/ticker/rows?where=market:" + "K".repeat(integer(2_000, 70_000))));
+        List<Header> extra = oneOf(
+                () -> List.of(new Header("X-Big", "v".repeat(integer(1_000, 70_000)))),
+                () -> IntStream.range(0, integer(100, 3_000)).mapToObj(i -> new Header("X-H" + i, "v")).toList(),
+                () -> pick(
                         List.of(new Header("Content-Type", "application/json"), new Header("Content-Type", "text/plain")),
                         List.of(new Header("Host", "evil.example")),
                         List.of(new Header("Host", "")),
@@ -327,19 +417,15 @@ final class HostileRequests {
                         List.of(new Header("Transfer-Encoding", "chunked"), new Header("Content-Length", "3")),
                         List.of(new Header("Transfer-Encoding", "gzip, chunked")),
                         List.of(new Header("Transfer-Encoding", "nope"))));
-        Arbitrary<String> path = Arbitraries.of("/api/tables", "/api/tables/upbit/ticker/rows?limit=1", "/api/sync",
-                "/api/sync/stop", "/api/tables/upbit/trade/tags", "/api/tables/upbit/trade/rollback");
-        Arbitrary<String> longTarget = Arbitraries.integers().between(2_000, 70_000)
-                .map(n -> "/api/tables/upbit/ticker/rows?where=market:" + "K".repeat(n));
-        return Combinators.combine(Arbitraries.frequencyOf(Tuple.of(6, path), Tuple.of(1, longTarget)), odd,
-                Arbitraries.of("GET", "POST"), authKind(1)).flatAs((p, extra, method, auth) ->
-                authorization(auth, false).map(header -> request("headers", Server.API, method, p,
-                        method.equals("POST") ? "{\"tag\":\"nope\",\"dryRun\":true}" : null, auth, header, extra)));
+        String method = pick("GET", "POST");
+        Auth auth = authKind(1);
+        return request("headers", Server.API, method, path, method.equals("POST") ? "{\"tag\":\"nope\",\"dryRun\":true}" : null,
+                auth, authorization(auth, false), extra);
     }
 
     /** The mutating calls with every kind of credentials, well-formed bodies. */
-    Arbitrary<HostileRequest> auth() {
-        Arbitrary<String[]> call = Arbitraries.of(
+    HostileRequest auth() {
+        String[] call = pick(
                 new String[] {"POST", "/api/tables/upbit/ticker/tags", "{\"name\":\"h_" + marker + "\"}"},
                 new String[] {"DELETE", "/api/tables/upbit/ticker/tags/h_" + marker, null},
                 new String[] {"POST", "/api/tables/upbit/trade/rollback", "{\"snapshot\":1,\"dryRun\":true}"},
@@ -350,16 +436,16 @@ final class HostileRequests {
                 new String[] {"PUT", "/api/tables/upbit/ticker/tags", "{\"name\":\"h_" + marker + "\"}"},
                 new String[] {"PATCH", "/api/tables/upbit/ticker/rollback", "{\"snapshot\":1}"},
                 new String[] {"DELETE", "/api/sync/stop", null});
-        return Combinators.combine(call, Arbitraries.of(Auth.NONE, Auth.WRONG, Auth.MALFORMED, Auth.VALID))
-                .flatAs((c, auth) -> authorization(auth, false).map(header -> request("auth", Server.API, c[0], c[1], c[2],
-                        auth, header, List.of())));
+        Auth auth = pick(Auth.NONE, Auth.WRONG, Auth.MALFORMED, Auth.VALID);
+        return request("auth", Server.API, call[0], call[1], call[2], auth, authorization(auth, false), List.of());
     }
 
     /** Health, metrics and Jolokia (GET paths and POST bodies), with and without management credentials. */
-    Arbitrary<HostileRequest> management() {
+    HostileRequest management() {
         String sync = "dev.tickerlake:type=SyncJob,name=paimon-sync";
-        Arbitrary<String> get = Arbitraries.oneOf(
-                Arbitraries.of("/observe/health", "/observe/health/", "/observe/health/live", "/observe/health/ready",
+        boolean post = frequency(w(3, () -> false), w(2, () -> true));
+        String get = post ? null : oneOf(
+                () -> pick("/observe/health", "/observe/health/", "/observe/health/live", "/observe/health/ready",
                         "/observe/health/nope", "/observe/health?verbose=true", "/observe/health/../metrics",
                         "/observe/metrics", "/observe/metrics?name[]=jvm_memory_used_bytes", "/observe/metrics/x",
                         "/observe/jolokia", "/observe/jolokia/", "/observe/jolokia/version", "/observe/jolokia/list?maxDepth=1",
@@ -371,10 +457,10 @@ final class HostileRequests {
                         "/observe/jolokia/read/no-mbean-name", "/observe/jolokia/read/a:b=c/x/y/z/!/!/",
                         "/observe/jolokia/exec/java.lang:type=Memory/gc()", "/observe/jolokia/read?p=/version",
                         "/observe/jolokia/read/java.lang:type=Memory?mimeType=text/html&callback=alert"),
-                name().map(n -> "/observe/jolokia/read/" + n),
-                name().map(n -> "/observe/health/" + n));
-        Arbitrary<String> jolokiaBody = Arbitraries.oneOf(
-                Arbitraries.of("{\"type\":\"version\"}", "{\"type\":\"read\",\"mbean\":\"" + sync + "\",\"attribute\":\"State\"}",
+                () -> "/observe/jolokia/read/" + name(),
+                () -> "/observe/health/" + name());
+        String body = !post ? null : oneOf(
+                () -> pick("{\"type\":\"version\"}", "{\"type\":\"read\",\"mbean\":\"" + sync + "\",\"attribute\":\"State\"}",
                         "{\"type\":\"exec\",\"mbean\":\"" + sync + "\",\"operation\":\"stopWithSavepoint()\"}",
                         "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=tickerlake,type=context,name=\\\"tickerlake\\\"\","
                                 + "\"operation\":\"sendBody(java.lang.String,java.lang.Object)\",\"arguments\":[\"log:x\",\"y\"]}",
@@ -384,15 +470,13 @@ final class HostileRequests {
                         "{\"type\":\"read\",\"mbean\":\"*:*\"}", "{\"type\":\"list\",\"path\":\"" + marker + "\"}",
                         "{\"type\":\"search\",\"mbean\":\"" + marker + ":*\"}", "{\"type\":null}", "{\"type\":[1]}",
                         "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"HeapMemoryUsage\",\"path\":\"../../x\"}"),
-                jsonBody().map(bytes -> new String(bytes, StandardCharsets.UTF_8)));
-        Arbitrary<String> origin = Arbitraries.of("", "", "", "http://127.0.0.1:8090", "http://evil.example", "null");
-        return Combinators.combine(Arbitraries.frequencyOf(Tuple.of(3, get), Tuple.of(2, Arbitraries.just("POST"))),
-                jolokiaBody, origin, authKind(2)).flatAs((what, body, o, auth) -> authorization(auth, true).map(header -> {
-                    List<Header> extra = o.isEmpty() ? List.of() : List.of(new Header("Origin", o));
-                    return what.equals("POST")
-                            ? request("management", Server.MANAGEMENT, "POST", "/observe/jolokia", body, auth, header, extra)
-                            : request("management", Server.MANAGEMENT, "GET", what, null, auth, header, extra);
-                }));
+                () -> new String(jsonBody(), StandardCharsets.UTF_8));
+        String origin = pick("", "", "", "http://127.0.0.1:8090", "http://evil.example", "null");
+        Auth auth = authKind(2);
+        String header = authorization(auth, true);
+        List<Header> extra = origin.isEmpty() ? List.of() : List.of(new Header("Origin", origin));
+        return post ? request("management", Server.MANAGEMENT, "POST", "/observe/jolokia", body, auth, header, extra)
+                : request("management", Server.MANAGEMENT, "GET", get, null, auth, header, extra);
     }
 
     // ---- assembly --------------------------------------------------------------------------------------------
