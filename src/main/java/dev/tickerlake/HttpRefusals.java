@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.admin.AdminAuth;
 import dev.tickerlake.admin.ApiException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpUtils;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * a client without credentials learns nothing but that it needs them (and no body of theirs is read); and a multipart
  * body is a 415 (the API takes JSON only; Vert.x's body handler failed a multipart GET with a 500).
  *
+ * <p>A path that is not valid percent-encoding ({@code /observe/health/%}, {@code /api/tables/%zz}) cannot be normalised,
+ * so Vert.x cannot route it: a 400 {@code bad_request} (on the admin API, a mutating call on what reads as a mutating
+ * path, {@code %2e} taken as '.', is still a 401 first). These handlers never call {@code normalizedPath()} unguarded:
+ * it throws for such a path, and a handler that throws leaves Vert.x's plain "Bad Request" (and an ERROR with a stack
+ * trace in the log).
+ *
  * <p>Refusals of the HTTP/1.1 decoder itself (request line over 4096 bytes: 414, headers over 8192 bytes: 431, a request
  * that is not HTTP/1.1, e.g. a negative Content-Length: 400) happen before any handler and keep Vert.x's empty body:
  * Camel 4.18 creates that server with default options and no way to set its invalid-request handler.
@@ -44,6 +51,7 @@ final class HttpRefusals extends ServiceSupport {
     private static final Set<String> MUTATING_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final Pattern MUTATING_PATH = Pattern.compile(
             "^/api/(tables/[^/]+/[^/]+/(tags|tags/[^/]+|rollback)|sync/(stop|start))/?$");
+    private static final Pattern ENCODED_DOT = Pattern.compile("(?i)%2e");
     private static final Map<Integer, String> ERRORS = Map.of(400, "bad_request", 401, "unauthorized", 403, "forbidden",
             404, "not_found", 405, "method_not_allowed", 413, "body_too_large", 415, "unsupported_media_type");
 
@@ -63,10 +71,11 @@ final class HttpRefusals extends ServiceSupport {
                     LOG.warn("HTTP refusals on port {} keep Vert.x's bodies: its {} is not reachable", server.getPort(), field);
                     continue;
                 }
+                boolean adminApi = isAdminApi(server);
                 for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 500}) {
-                    router.errorHandler(status, ctx -> refuse(ctx, status));
+                    router.errorHandler(status, ctx -> refuse(ctx, status, adminApi));
                 }
-                if (field.equals("router") && isAdminApi(server)) {
+                if (field.equals("router") && adminApi) {
                     router.route().order(-1).handler(this::guard);
                 }
             }
@@ -81,7 +90,11 @@ final class HttpRefusals extends ServiceSupport {
     /** Runs first on the admin API: 401 for a mutating call without valid credentials, 415 for a multipart body. */
     private void guard(RoutingContext ctx) {
         String method = ctx.request().method().name();
-        ApiException refused = unauthorizedMutation(ctx, method, ctx.normalizedPath());
+        String path = normalizedPath(ctx);
+        ApiException refused = unauthorizedMutation(ctx, method, path != null ? path : lenientPath(ctx));
+        if (refused == null && path == null) {
+            refused = undecodablePath(ctx);
+        }
         if (refused == null) {
             String type = ctx.request().getHeader("Content-Type");
             if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
@@ -99,13 +112,24 @@ final class HttpRefusals extends ServiceSupport {
         answer(ctx.response(), refused.getStatus(), refused.getError(), refused.getDetail());
     }
 
-    private void refuse(RoutingContext ctx, int status) {
+    private void refuse(RoutingContext ctx, int status, boolean adminApi) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.headWritten()) {
             return;
         }
         String method = ctx.request().method().name();
-        String path = ctx.normalizedPath();
+        String path = normalizedPath(ctx);
+        if (path == null) {
+            // Vert.x could not route it (its 400, or a 500 from a handler that tried to normalise the path).
+            ApiException refused = adminApi ? unauthorizedMutation(ctx, method, lenientPath(ctx)) : null;
+            if (refused != null) {
+                response.putHeader("WWW-Authenticate", "Basic realm=\"tickerlake\"");
+            } else {
+                refused = undecodablePath(ctx);
+            }
+            answer(response, refused.getStatus(), refused.getError(), refused.getDetail());
+            return;
+        }
         String detail;
         if (status == 404 || status == 405) {
             detail = status == 404 ? "no such path: " + method + " " + shown(path)
@@ -153,6 +177,25 @@ final class HttpRefusals extends ServiceSupport {
         } catch (ApiException refused) {
             return refused;
         }
+    }
+
+    /** Vert.x's normalised path (percent-decoded where unreserved, dot segments removed); null when it is not valid. */
+    private static String normalizedPath(RoutingContext ctx) {
+        try {
+            return ctx.normalizedPath();
+        } catch (IllegalArgumentException invalidPercentEncoding) {
+            return null;
+        }
+    }
+
+    /** A path Vert.x cannot normalise, read leniently: {@code %2e} as '.', dot segments removed, the rest as sent. */
+    private static String lenientPath(RoutingContext ctx) {
+        String raw = ctx.request().path();
+        return raw == null || raw.isEmpty() ? "/" : HttpUtils.removeDots(ENCODED_DOT.matcher(raw).replaceAll("."));
+    }
+
+    private static ApiException undecodablePath(RoutingContext ctx) {
+        return ApiException.badRequest("bad_request", "the path is not valid percent-encoding: " + shown(ctx.request().path()));
     }
 
     private static String allowed(HttpServerResponse response) {

@@ -277,7 +277,7 @@ class HostileHttpIT {
 
     private static void assertProblem(RawHttp.Answer answer, int status, String error) throws IOException {
         assertThat(answer.status()).as(answer.headers() + " " + answer.text()).isEqualTo(status);
-        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        assertThat(answer.header("Content-Type")).as(answer.headers() + " " + answer.text()).startsWith("application/json");
         JsonNode body = JSON.readTree(answer.body());
         assertThat(body.path("error").asText()).as(answer.text()).isEqualTo(error);
         assertThat(body.path("detail").asText()).as(answer.text()).isNotBlank();
