@@ -275,6 +275,23 @@ class HostileHttpIT {
         assertProblem(api("POST", "/api/tables/upbit/ticker/tags/%zz", "{}", valid), 400, "bad_request");
     }
 
+    /**
+     * A form Content-Type with a body on a GET failed in Vert.x's body handler (500 "Request method must be one of POST,
+     * PUT, PATCH or DELETE to decode a multipart request"; found at seed 20261207, sample 1103): a 415 on both servers.
+     */
+    @Test
+    @Order(7)
+    void aFormBodyOnAGetIsA415OnBothServers() throws Exception {
+        byte[] form = "a=b".getBytes(StandardCharsets.UTF_8);
+        for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=XyZ")) {
+            assertProblem(RawHttp.send(apiPort(), request("GET", "/api/tables/upbit/ticker/rows?limit=1", form, null, type),
+                    false, 60_000), 415, "unsupported_media_type");
+            assertProblem(RawHttp.send(managementPort(), request("GET", "/observe/health", form,
+                    "Basic " + b64(MANAGEMENT_USER + ":" + MANAGEMENT_PASSWORD), type), false, 60_000), 415,
+                    "unsupported_media_type");
+        }
+    }
+
     private static void assertProblem(RawHttp.Answer answer, int status, String error) throws IOException {
         assertThat(answer.status()).as(answer.headers() + " " + answer.text()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).as(answer.headers() + " " + answer.text()).startsWith("application/json");
