@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * body {@code {"error","detail"}} the API uses, instead of Vert.x's empty, plain-text or HTML bodies. On the admin API,
  * before anything else reads the request: a mutating method (POST, PUT, PATCH, DELETE) on one of its mutating paths
  * (tags, rollback, sync stop/start) without valid credentials is a 401, whether or not that method is served there, so
- * a client without credentials learns nothing but that it needs them (and no body of theirs is read); and a multipart
- * body is a 415 (the API takes JSON only; Vert.x's body handler failed a multipart GET with a 500).
+ * a client without credentials learns nothing but that it needs them (and no body of theirs is read). On both servers a
+ * multipart body, and a form body on a method other than POST, PUT, PATCH or DELETE, is a 415 (the servers take JSON
+ * only; Vert.x's body handler failed a multipart or form GET with a 500).
  *
  * <p>A path that is not valid percent-encoding ({@code /observe/health/%}, {@code /api/tables/%zz}) cannot be normalised,
  * so Vert.x cannot route it: a 400 {@code bad_request} (on the admin API, a mutating call on what reads as a mutating
@@ -75,8 +76,8 @@ final class HttpRefusals extends ServiceSupport {
                 for (int status : new int[] {400, 401, 403, 404, 405, 406, 413, 415, 500}) {
                     router.errorHandler(status, ctx -> refuse(ctx, status, adminApi));
                 }
-                if (field.equals("router") && adminApi) {
-                    router.route().order(-1).handler(this::guard);
+                if (field.equals("router")) {
+                    router.route().order(-1).handler(ctx -> guard(ctx, adminApi));
                 }
             }
         }
@@ -87,19 +88,28 @@ final class HttpRefusals extends ServiceSupport {
         return main != null && server.getConfigurationPort() == main.getPort();
     }
 
-    /** Runs first on the admin API: 401 for a mutating call without valid credentials, 415 for a multipart body. */
-    private void guard(RoutingContext ctx) {
+    /**
+     * Runs first on both servers. On the admin API: 401 for a mutating call without valid credentials, 400 for a path
+     * that is not valid percent-encoding. On both: 415 for a multipart body, and for a form body on a method other than
+     * POST, PUT, PATCH or DELETE (Vert.x's body handler fails those with a 500).
+     */
+    private void guard(RoutingContext ctx, boolean adminApi) {
         String method = ctx.request().method().name();
-        String path = normalizedPath(ctx);
-        ApiException refused = unauthorizedMutation(ctx, method, path != null ? path : lenientPath(ctx));
-        if (refused == null && path == null) {
-            refused = undecodablePath(ctx);
+        ApiException refused = null;
+        if (adminApi) {
+            String path = normalizedPath(ctx);
+            refused = unauthorizedMutation(ctx, method, path != null ? path : lenientPath(ctx));
+            if (refused == null && path == null) {
+                refused = undecodablePath(ctx);
+            }
         }
         if (refused == null) {
             String type = ctx.request().getHeader("Content-Type");
-            if (type != null && type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
-                refused = new ApiException(415, "unsupported_media_type", "the admin API takes JSON bodies only, sent "
-                        + "with Content-Type: application/json");
+            String lower = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")
+                    && !MUTATING_METHODS.contains(method)) {
+                refused = new ApiException(415, "unsupported_media_type", "this server takes JSON bodies only, sent "
+                        + "with Content-Type: application/json, not " + shown(type) + " on " + method);
             }
         }
         if (refused == null) {
