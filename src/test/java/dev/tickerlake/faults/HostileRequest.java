@@ -76,9 +76,12 @@ record HostileRequest(String category, Server server, String method, String targ
         return server == Server.API && MUTATING_METHODS.contains(method) && MUTATING_PATH.matcher(routedPath()).matches();
     }
 
-    /** The path a server routes: the target without its query, {@code %2e} read as '.', dot segments removed. */
+    /**
+     * The path a server routes: the path of an absolute-form target ({@code http://host/path}), without its query,
+     * {@code %2e} read as '.', empty segments ({@code //api}) and dot segments removed.
+     */
     String routedPath() {
-        String path = target;
+        String path = target.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*", "");
         int query = path.indexOf('?');
         if (query >= 0) {
             path = path.substring(0, query);
@@ -88,6 +91,9 @@ record HostileRequest(String category, Server server, String method, String targ
         String[] segments = path.split("/", -1);
         for (int i = 1; i < segments.length; i++) {
             String segment = segments[i];
+            if (segment.isEmpty() && i < segments.length - 1) {
+                continue;
+            }
             if (segment.equals(".")) {
                 if (i == segments.length - 1) {
                     out.add("");
