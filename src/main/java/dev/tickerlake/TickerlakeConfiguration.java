@@ -166,6 +166,8 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         }
         // After the management server (added by Camel Main before this runs), so it starts once that server's router is up.
         context.addService(new JolokiaEndpoint(context), true, true);
+        // JSON problem bodies for the refusals Vert.x makes itself (404, 405, 413, ...) on both HTTP servers.
+        context.addService(new HttpRefusals(context), true, true);
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

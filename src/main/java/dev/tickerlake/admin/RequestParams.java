@@ -112,7 +112,12 @@ public final class RequestParams {
             throw ApiException.badRequest("invalid_timestamp", what + " must be epoch milliseconds or ISO-8601 "
                     + "(e.g. 2024-05-01T00:00:00Z), got '" + abbreviate(value) + "'");
         }
-        return instant.toEpochMilli();
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException beyondEpochMillis) {
+            throw ApiException.badRequest("invalid_timestamp", what + " is outside the range of epoch milliseconds, got '"
+                    + abbreviate(value) + "'");
+        }
     }
 
     /** ISO-8601 date-time (offset optional, UTC when absent; ' ' accepted for 'T') or date; null when neither. */

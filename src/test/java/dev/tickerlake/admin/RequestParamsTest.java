@@ -64,6 +64,16 @@ class RequestParamsTest {
         }
     }
 
+    /** A valid ISO-8601 instant beyond epoch milliseconds' range failed the call with a 500 "long overflow". */
+    @Test
+    void anInstantOutsideEpochMillisecondsIsAnInvalidTimestamp() {
+        for (String far : new String[] {"-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "-292275055-05-16T16:47:04.191Z",
+                "+292278994-08-17T07:12:55.808Z"}) {
+            assertBadRequest(() -> RequestParams.timestamp("timestamp", far), "invalid_timestamp");
+        }
+        assertThat(RequestParams.timestamp("timestamp", "+292278994-08-17T07:12:55.807Z")).isEqualTo(Long.MAX_VALUE);
+    }
+
     @Test
     void whereIsColumnColonValueAndTheValueMayContainColons() {
         assertThat(WhereCondition.parse("market:KRW-BTC")).isEqualTo(new WhereCondition("market", "KRW-BTC"));
