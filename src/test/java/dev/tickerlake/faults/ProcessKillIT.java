@@ -58,13 +58,16 @@ class ProcessKillIT {
     @Test
     void killedWithSigkillAtSeededPointsAndRestartedTheTablesEqualTheModel() throws Exception {
         FaultScale scale = FaultScale.current();
-        int kills = scale.pick(3, 10);
+        // Short (CI): one kill of each kind; the delay kill lands after the first checkpoints of its start, so the
+        // next start restores committed tables. Full: ten, half of each kind, delays from 0 (during the restore).
+        int kills = scale.pick(2, 10);
         int frames = scale.pick(20_000, 100_000);
-        double maxDelay = scale.pick(6.0, 20.0);
+        double minDelay = scale.pick(4.0, 0.0);
+        double maxDelay = scale.pick(10.0, 20.0);
         long seed = Long.getLong(SEED_PROPERTY, new SecureRandom().nextLong());
         FaultWorkload workload = FaultWorkload.builder(dir.resolve("workload.jsonl")).frames(frames).write();
         LakeModel model = LakeModel.of(workload);
-        List<KillPoint> killPoints = KillPoint.draw(new Random(seed), kills, workload.frames(), maxDelay);
+        List<KillPoint> killPoints = KillPoint.draw(new Random(seed), kills, workload.frames(), minDelay, maxDelay);
         progress("%s (%s): seed %d, %d kills: %s (replay: -D%s=%d)", SCENARIO, scale.label(), seed, kills, killPoints,
                 SEED_PROPERTY, seed);
         progress("workload %s: %d lines (%d generated, %d late, %d duplicates, %d markets), %d rows expected",
@@ -226,12 +229,15 @@ class ProcessKillIT {
      */
     record KillPoint(Integer frames, Double seconds) {
 
-        static List<KillPoint> draw(Random random, int kills, int lines, double maxSeconds) {
+        /** Half the points of each kind, alternating from a drawn first kind; delays in [min, max] seconds. */
+        static List<KillPoint> draw(Random random, int kills, int lines, double minSeconds, double maxSeconds) {
             List<KillPoint> points = new ArrayList<>();
-            for (int i = 0; i < kills; i++) {
-                points.add(random.nextBoolean()
+            boolean framesKind = random.nextBoolean();
+            for (int i = 0; i < kills; i++, framesKind = !framesKind) {
+                double seconds = minSeconds + random.nextDouble() * (maxSeconds - minSeconds);
+                points.add(framesKind
                         ? new KillPoint(1 + random.nextInt(lines - 1), null)
-                        : new KillPoint(null, Math.round(random.nextDouble() * maxSeconds * 10) / 10.0));
+                        : new KillPoint(null, Math.round(seconds * 10) / 10.0));
             }
             return points;
         }
