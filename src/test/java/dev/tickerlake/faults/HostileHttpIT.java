@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +50,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ({@value #DEFAULT_SEED}), printed; {@code -Dtickerlake.faults.http.seed=N} runs another;
  * {@code -Dtickerlake.faults.http.sample=I} sends only sample I of that seed (a failure message names both);
  * {@code -Dtickerlake.faults.http.survey=true} sends them all and lists every violation instead of stopping at the first.
+ * Requests that change nothing go out from {@value #DEFAULT_CLIENTS} client threads at once
+ * ({@code -Dtickerlake.faults.http.clients=N}); an authenticated mutation waits for every request before it and goes
+ * out alone, so each answer is the one a sequential run gets. The run prints the slowest answers.
  * Order: the generated requests, the plain examples, then the checks of the whole run (files, sync job) and the result.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,6 +65,9 @@ class HostileHttpIT {
     static final Integer ONLY_SAMPLE = Integer.getInteger("tickerlake.faults.http.sample");
     static final boolean SURVEY = Boolean.getBoolean("tickerlake.faults.http.survey");
     static final int REQUESTS = FaultScale.current().pick(1_000, 10_000);
+    /** Client threads sending the requests that change nothing ({@code -Dtickerlake.faults.http.clients=N}). */
+    static final int DEFAULT_CLIENTS = 3;
+    static final int CLIENTS = Math.max(1, Integer.getInteger("tickerlake.faults.http.clients", DEFAULT_CLIENTS));
     /** A request without an answer by then counts as none (a hang is a finding, not a slow answer). */
     private static final int ANSWER_WITHIN_MILLIS = 30_000;
 
@@ -84,6 +94,8 @@ class HostileHttpIT {
     /** Refusals by Vert.x's HTTP/1.1 decoder, before any handler: empty 400/414/431 (see HttpRefusals). */
     private static final AtomicInteger decoderRefusals = new AtomicInteger();
     private static final List<String> violations = new CopyOnWriteArrayList<>();
+    /** The slowest answers: millis, sample index, category, status, request (for finding what makes the run slow). */
+    private static final List<String> slowest = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -106,6 +118,8 @@ class HostileHttpIT {
         settings.put("tickerlake.flink.checkpoint-interval", "2s");
         settings.put("tickerlake.monitoring.table-refresh", "1000");
         settings.put("tickerlake.admin.users", USER + ":" + PASSWORD);
+        // Rows and diffs from every client thread at once are served, never a 429 that a sequential run would not get.
+        settings.put("tickerlake.admin.concurrent-reads", String.valueOf(CLIENTS + 1));
         // Users are configured, so the API would take camel.server.host (0.0.0.0): keep it on this machine.
         settings.put("camel.server.host", "127.0.0.1");
         settings.put("camel.management.authentication-enabled", "true");
@@ -135,26 +149,73 @@ class HostileHttpIT {
 
     @Test
     @Order(1)
-    void everyAnswerKeepsTheContract() {
+    void everyAnswerKeepsTheContract() throws Exception {
         int first = ONLY_SAMPLE == null ? 0 : ONLY_SAMPLE;
         int end = ONLY_SAMPLE == null ? REQUESTS : ONLY_SAMPLE + 1;
-        for (int index = first; index < end; index++) {
-            HostileRequest request = generator.sample(SEED, index);
-            String violation = send(request);
-            if (violation != null) {
-                violation = violation + "\n    seed " + SEED + ", sample " + index + " (replay: -Dtickerlake.faults.http.seed="
-                        + SEED + " -Dtickerlake.faults.http.sample=" + index + ")\n    request: " + request.describe();
-                violations.add(violation);
-                if (!SURVEY) {
-                    throw new AssertionError(violation);
+        // Requests that change nothing go out from CLIENTS threads at once; one that may change what later answers
+        // say (an authenticated mutation: a tag made or deleted) waits for every request before it and goes out
+        // alone, so every answer is the one a sequential run gets and the summary stays the same from run to run.
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        Map<Integer, String> found = new ConcurrentSkipListMap<>();
+        List<Future<?>> inFlight = new ArrayList<>();
+        try {
+            for (int index = first; index < end && (SURVEY || found.isEmpty()); index++) {
+                HostileRequest request = generator.sample(SEED, index);
+                int sample = index;
+                if (changesState(request)) {
+                    awaitAll(inFlight);
+                    check(sample, request, found);
+                } else {
+                    inFlight.add(clients.submit(() -> check(sample, request, found)));
+                    if (inFlight.size() >= 4 * CLIENTS) {
+                        inFlight.remove(0).get();
+                    }
+                }
+                if ((index + 1) % 1_000 == 0) {
+                    System.out.printf("[faults] %s: %d/%d requests sent, statuses %s, %d violations (%.1f s)%n", SCENARIO,
+                            index + 1, REQUESTS, counts(byStatus), found.size(), (System.nanoTime() - started) / 1e9);
                 }
             }
-            if ((index + 1) % 1_000 == 0) {
-                System.out.printf("[faults] %s: %d/%d requests sent, statuses %s, %d violations (%.1f s)%n", SCENARIO,
-                        index + 1, REQUESTS, counts(byStatus), violations.size(), (System.nanoTime() - started) / 1e9);
-            }
+            awaitAll(inFlight);
+        } finally {
+            clients.shutdownNow();
+        }
+        violations.addAll(found.values());
+        if (!SURVEY && !found.isEmpty()) {
+            throw new AssertionError(found.values().iterator().next());
         }
         assertThat(violations).as("violations (survey)").isEmpty();
+    }
+
+    /** Sends sample {@code index} and records its violation, if any, under its index. */
+    private static void check(int index, HostileRequest request, Map<Integer, String> found) {
+        long sending = System.nanoTime();
+        String violation = send(request);
+        long millis = (System.nanoTime() - sending) / 1_000_000;
+        if (millis >= 200) {
+            slowest.add(String.format("%6d ms  sample %d  %s", millis, index, HostileRequest.printable(request.describe(), 160)));
+        }
+        if (violation != null) {
+            found.put(index, violation + "\n    seed " + SEED + ", sample " + index + " (replay: -Dtickerlake.faults.http.seed="
+                    + SEED + " -Dtickerlake.faults.http.sample=" + index + ")\n    request: " + request.describe());
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> inFlight) throws Exception {
+        for (Future<?> request : inFlight) {
+            request.get();
+        }
+        inFlight.clear();
+    }
+
+    /**
+     * True when the request may change what later requests are answered: a mutation (tags, rollback, sync) that carries
+     * the right credentials in any Authorization header. Refused mutations and reads change nothing.
+     */
+    private static boolean changesState(HostileRequest request) {
+        String valid = b64(USER + ":" + PASSWORD);
+        return request.mutation() && (request.auth() == Auth.VALID || request.headers().stream()
+                .anyMatch(h -> h.name().equalsIgnoreCase("Authorization") && h.value().contains(valid)));
     }
 
     /** Sends one request and checks its answer: the violation with the answer, or null. */
@@ -577,6 +638,11 @@ class HostileHttpIT {
                 counts(byStatus), decoderRefusals.get(), violations.size(), outside.size(), details.get("syncJob"), frames,
                 seconds);
         violations.stream().limit(40).forEach(v -> System.out.println("[faults] violation: " + v));
+        System.out.printf("[faults] %s: %d answers took 200 ms or more (%d ms in all), from %d client threads; the slowest:%n",
+                SCENARIO, slowest.size(), slowest.stream().mapToLong(s -> Long.parseLong(s.trim().split(" ")[0])).sum(),
+                CLIENTS);
+        slowest.stream().sorted(Comparator.reverseOrder()).limit(15)
+                .forEach(s -> System.out.println("[faults] " + SCENARIO + ": slow: " + s));
         FaultReport.record(new ScenarioResult(SCENARIO, sent.get(), frames, 0, 0, 0, 0, 0, 0.0, details));
 
         assertThat(violations).as("violations").isEmpty();
