@@ -171,6 +171,14 @@ class ServerFaultsIT {
                         + "the warehouse (" + i + "/" + JOB_FAILURES + ", " + sent + " of " + workload.frames()
                         + " frames sent; " + resent + " of them sent again)");
                 try {
+                    // The injected failure itself, not Paimon's deliberate one after the previous fault's restore.
+                    await().atMost(FAILED).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        JsonNode failure = lake.apiSync().path("lastFailure");
+                        return failure.path("cause").asText().contains("AccessDenied")
+                                && !Instant.parse(failure.path("at").asText("1970-01-01T00:00:00Z")).isBefore(faultStart);
+                    });
+                    causesSeen.add("api: " + lake.apiSync().path("lastFailure").path("cause").asText());
+                    causesSeen.add("jmx: " + lake.syncJobAttribute("LastFailureCause"));
                     await().atMost(FAILED).pollInterval(Duration.ofMillis(100))
                             .until(() -> ((Number) lake.syncJobAttribute("Restarts")).intValue() > restartsBefore);
                 } catch (ConditionTimeoutException e) {
@@ -181,8 +189,6 @@ class ServerFaultsIT {
                 lake.proxy.allowAll();
                 Instant faultEnd = Instant.now();
                 failedAfter.add(seconds(faultStart, faultEnd));
-                causesSeen.add("api: " + lake.apiSync().path("lastFailure").path("cause").asText());
-                causesSeen.add("jmx: " + lake.syncJobAttribute("LastFailureCause"));
                 System.out.println("[faults] " + scenario + ": job restarted " + seconds(faultStart, faultEnd)
                         + " s after the denial began (" + (lake.proxy.denied() - deniedBefore) + " denied, e.g. "
                         + lake.proxy.denials().stream().reduce((a, b) -> b).orElse("none")
@@ -218,8 +224,9 @@ class ServerFaultsIT {
             // The latest failure may be Paimon's own, deliberate one after restoring a checkpoint; the injected one was
             // the latest right after its restart.
             assertThat(sync.path("lastFailure").path("cause").asText()).as(sync.toString()).isNotBlank();
-            assertThat(causesSeen).anyMatch(c -> c.startsWith("api: ") && c.contains("AccessDenied"))
-                    .anyMatch(c -> c.startsWith("jmx: ") && c.contains("AccessDenied"));
+            assertThat(causesSeen).filteredOn(c -> c.startsWith("api: ")).hasSize(JOB_FAILURES)
+                    .allMatch(c -> c.contains("AccessDenied"));
+            assertThat(causesSeen).filteredOn(c -> c.startsWith("jmx: ")).anyMatch(c -> c.contains("AccessDenied"));
             assertThat(((Number) lake.syncJobAttribute("Restarts")).intValue()).isGreaterThanOrEqualTo(JOB_FAILURES);
             assertThat(lake.metric("tickerlake_sync_job_restarts")).hasValueSatisfying(v ->
                     assertThat(v).isGreaterThanOrEqualTo(JOB_FAILURES));
