@@ -255,6 +255,7 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                 .restartInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-interval", "5m")))
                 .savepointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.savepoint-timeout", "8s")))
                 .checkpointStall(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-stall", "60s")))
+                .checkpointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-timeout", "2m")))
                 .build();
     }
 

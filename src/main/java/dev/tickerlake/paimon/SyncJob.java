@@ -407,6 +407,9 @@ public final class SyncJob implements AutoCloseable {
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // Flink's default (10 minutes) lets one stuck S3 write hold every commit that long; failing the checkpoint
+        // fails the job (no tolerated checkpoint failures), which restarts from its last checkpoint.
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, settings.checkpointTimeout());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");

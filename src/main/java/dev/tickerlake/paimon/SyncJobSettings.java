@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param restartResetAfter  exponential delay: running this long without a failure starts the count and delay afresh
  * @param savepointTimeout   how long a stop waits for its savepoint before cancelling the job instead
  * @param checkpointStall    how long the running job may go without completing a checkpoint before its health is DOWN
+ * @param checkpointTimeout  how long one checkpoint may take before Flink fails it, and with it the job, which then
+ *                           restarts from its last checkpoint (a write S3 keeps refusing or never answers)
  * @param jobName            Flink job name; also names the restore pointer file
  */
 public record SyncJobSettings(
@@ -63,6 +65,7 @@ public record SyncJobSettings(
         Duration restartResetAfter,
         Duration savepointTimeout,
         Duration checkpointStall,
+        Duration checkpointTimeout,
         String jobName) {
 
     /** Flink's restart strategies tickerlake offers for the sync job. */
@@ -101,6 +104,9 @@ public record SyncJobSettings(
         }
         if (checkpointStall.isNegative() || checkpointStall.isZero()) {
             throw new IllegalArgumentException("checkpointStall must be positive");
+        }
+        if (checkpointTimeout.isNegative() || checkpointTimeout.isZero()) {
+            throw new IllegalArgumentException("checkpointTimeout must be positive");
         }
         for (Duration d : new Duration[] {restartInterval, restartDelay, restartMaxDelay, restartResetAfter}) {
             if (d.isNegative() || d.isZero()) {
@@ -171,6 +177,7 @@ public record SyncJobSettings(
         private Duration restartResetAfter = Duration.ofMinutes(10);
         private Duration savepointTimeout = Duration.ofSeconds(60);
         private Duration checkpointStall = Duration.ofSeconds(60);
+        private Duration checkpointTimeout = Duration.ofMinutes(2);
         private String jobName = "tickerlake-paimon-sync";
 
         private Builder() {
@@ -296,6 +303,11 @@ public record SyncJobSettings(
             return this;
         }
 
+        public Builder checkpointTimeout(Duration checkpointTimeout) {
+            this.checkpointTimeout = checkpointTimeout;
+            return this;
+        }
+
         public Builder jobName(String jobName) {
             this.jobName = jobName;
             return this;
@@ -305,7 +317,7 @@ public record SyncJobSettings(
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
                     restPort, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
-                    restartResetAfter, savepointTimeout, checkpointStall, jobName);
+                    restartResetAfter, savepointTimeout, checkpointStall, checkpointTimeout, jobName);
         }
     }
 }

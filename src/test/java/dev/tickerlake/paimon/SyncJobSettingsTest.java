@@ -29,6 +29,7 @@ class SyncJobSettingsTest {
         assertThat(settings.restartAttempts()).isEqualTo(10);
         assertThat(settings.restartMaxDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.checkpointStall()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.checkpointTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(settings.restPort()).isNull();
         assertThat(settings.localDir()).isAbsolute();
     }
