@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.paimon.SyncJob;
-import dev.tickerlake.paimon.SyncJobState;
-import dev.tickerlake.paimon.TableMonitor;
-import dev.tickerlake.paimon.TimeTravelService;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobState;
+import dev.tickerlake.lake.TableMonitor;
+import dev.tickerlake.lake.TimeTravelService;
 
 /**
  * The sync job as the admin API sees it: its state with the tables' latest snapshots, stop (savepoint) and start,

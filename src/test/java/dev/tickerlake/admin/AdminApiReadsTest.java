@@ -19,7 +19,7 @@ import dev.tickerlake.admin.Responses.TagInfo;
 import dev.tickerlake.admin.Responses.TagList;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.health.BucketsReadiness;
-import dev.tickerlake.paimon.TimeTravelService;
+import dev.tickerlake.lake.TimeTravelService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.model.ModelCamelContext;
