@@ -9,9 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tickerlake.admin.ApiException;
-import dev.tickerlake.admin.RequestParams;
-import dev.tickerlake.admin.WhereCondition;
 import org.apache.paimon.data.BinaryString;
 import org.apache.paimon.data.Decimal;
 import org.apache.paimon.data.Timestamp;
@@ -23,7 +20,7 @@ import org.apache.paimon.types.RowType;
 
 /**
  * Turns {@code where=col:value} conditions into one Paimon predicate (all conditions must hold), converting each
- * value from text to its column's type. An unknown column or a value the type cannot take is a 400.
+ * value from text to its column's type. An unknown column or a value the type cannot take is refused ({@link LakeException.Kind#INVALID}).
  */
 final class RowFilters {
 
@@ -40,7 +37,7 @@ final class RowFilters {
         for (WhereCondition condition : conditions) {
             int index = rowType.getFieldIndex(condition.column());
             if (index < 0) {
-                throw ApiException.badRequest("unknown_column", "no column '" + condition.column()
+                throw LakeException.invalid("unknown_column", "no column '" + condition.column()
                         + "' in where; columns: " + String.join(", ", rowType.getFieldNames()));
             }
             DataType type = rowType.getTypeAt(index);
@@ -92,7 +89,7 @@ final class RowFilters {
                 case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
                     return Timestamp.fromInstant(instant(condition, type));
                 default:
-                    throw ApiException.badRequest("invalid_where", "cannot filter on column '" + condition.column()
+                    throw LakeException.invalid("invalid_where", "cannot filter on column '" + condition.column()
                             + "' of type " + type.asSQLString());
             }
         } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
@@ -105,15 +102,15 @@ final class RowFilters {
         if (text.matches("^-?[0-9]{1,18}$")) {
             return Instant.ofEpochMilli(Long.parseLong(text));
         }
-        Instant instant = RequestParams.parseInstant(text);
+        Instant instant = Instants.parse(text);
         if (instant == null) {
             throw unconvertible(condition, type, "epoch milliseconds or ISO-8601");
         }
         return instant;
     }
 
-    private static ApiException unconvertible(WhereCondition condition, DataType type, String expected) {
-        return ApiException.badRequest("invalid_value", "where " + condition.column() + ": '" + condition.value()
+    private static LakeException unconvertible(WhereCondition condition, DataType type, String expected) {
+        return LakeException.invalid("invalid_value", "where " + condition.column() + ": '" + condition.value()
                 + "' is not " + expected + " (column type " + type.asSQLString() + ")");
     }
 }

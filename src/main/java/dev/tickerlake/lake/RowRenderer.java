@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tickerlake.admin.Responses;
 import org.apache.paimon.data.Decimal;
 import org.apache.paimon.data.InternalArray;
 import org.apache.paimon.data.InternalMap;
@@ -107,9 +106,9 @@ final class RowRenderer {
             case TIME_WITHOUT_TIME_ZONE:
                 return LocalTime.ofNanoOfDay((Integer) value * 1_000_000L).toString();
             case TIMESTAMP_WITHOUT_TIME_ZONE:
-                return Responses.isoUtc(((Timestamp) value).toLocalDateTime().toInstant(ZoneOffset.UTC));
+                return Instants.isoUtc(((Timestamp) value).toLocalDateTime().toInstant(ZoneOffset.UTC));
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
-                return Responses.isoUtc(((Timestamp) value).toInstant());
+                return Instants.isoUtc(((Timestamp) value).toInstant());
             case BINARY:
             case VARBINARY:
                 return Base64.getEncoder().encodeToString((byte[]) value);

@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.tickerlake.admin.ApiException;
-import dev.tickerlake.admin.Responses.Change;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.data.BinaryRow;
 import org.apache.paimon.data.InternalRow;
@@ -62,7 +60,7 @@ final class TableDiff {
      * Changes of the rows that match {@code filter} (null: all rows) at either version: at most {@code limit} entries
      * (or 2 when {@code limit} is 1 and the first change is a pair), a {@code -U}/{@code +U} pair never split. The
      * older side of one bucket is held to compare and the changes are rendered within {@code budget}: changes beyond it
-     * are left out ({@code truncated}); a bucket too large to compare within it is a 413 when no change was found yet
+     * are left out ({@code truncated}); a bucket too large to compare within it is TOO_LARGE when no change was found yet
      * (narrow the diff with {@code where}), else the answer ends there, truncated.
      */
     static Result diff(FileStoreTable table, TableVersion from, TableVersion to, Predicate filter, int limit,
@@ -214,7 +212,7 @@ final class TableDiff {
                                     truncated = true;
                                     return false;
                                 }
-                                throw ApiException.tooLarge("diff_too_large", "one bucket holds more rows than the "
+                                throw LakeException.tooLarge("diff_too_large", "one bucket holds more rows than the "
                                         + "read budget (" + budget.limitBytes() + " bytes, tickerlake.admin.read-budget) "
                                         + "lets a diff compare; narrow it with where, e.g. where=market:KRW-BTC or "
                                         + "where=dt:2024-05-01");

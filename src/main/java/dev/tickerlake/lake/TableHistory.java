@@ -9,8 +9,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import dev.tickerlake.admin.ApiException;
-import dev.tickerlake.admin.Responses;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.utils.SnapshotManager;
@@ -19,11 +17,11 @@ import org.apache.paimon.utils.TagManager;
 /**
  * What a table's history holds right now: retained snapshots and tagged snapshots (a tag keeps its snapshot readable
  * after the snapshot itself expired). Resolves snapshot ids, tags and points in time to a {@link TableVersion}, or
- * answers 404 when the history has no such version.
+ * refuses with NOT_FOUND when the history has no such version.
  */
 final class TableHistory {
 
-    /** Searches of a point in time before a vanishing snapshot file is answered with a 404. */
+    /** Searches of a point in time before a vanishing snapshot file is answered with NOT_FOUND. */
     private static final int SEARCH_ATTEMPTS = 3;
 
     private final String tableName;
@@ -62,16 +60,16 @@ final class TableHistory {
         return latest == null ? null : TableVersion.ofSnapshot(latest);
     }
 
-    /** The latest snapshot, or 404 when the table has none. */
+    /** The latest snapshot, or NOT_FOUND when the table has none. */
     TableVersion latestOrThrow() {
         TableVersion latest = latest();
         if (latest == null) {
-            throw ApiException.notFound("no_snapshot", tableName + " has no snapshot yet");
+            throw LakeException.notFound("no_snapshot", tableName + " has no snapshot yet");
         }
         return latest;
     }
 
-    /** Snapshot {@code id}: retained, or kept by a tag; else 404. */
+    /** Snapshot {@code id}: retained, or kept by a tag; else NOT_FOUND. */
     TableVersion snapshot(long id) {
         if (snapshots.snapshotExists(id)) {
             try {
@@ -84,35 +82,35 @@ final class TableHistory {
         if (tagged != null) {
             return TableVersion.ofTag(tagged.snapshot(), tagged.names().get(0));
         }
-        throw ApiException.notFound("no_such_snapshot", "snapshot " + id + " does not exist in " + tableName
+        throw LakeException.notFound("no_such_snapshot", "snapshot " + id + " does not exist in " + tableName
                 + " (" + describeRange() + ")");
     }
 
-    /** The snapshot tag {@code name} keeps; else 404. */
+    /** The snapshot tag {@code name} keeps; else NOT_FOUND. */
     TableVersion tag(String name) {
         return tags.get(name)
                 .map(tag -> TableVersion.ofTag(tag.trimToSnapshot(), name))
-                .orElseThrow(() -> ApiException.notFound("no_such_tag", "tag '" + name + "' does not exist in "
+                .orElseThrow(() -> LakeException.notFound("no_such_tag", "tag '" + name + "' does not exist in "
                         + tableName));
     }
 
     /**
      * The table as it was at {@code epochMillis}: the latest snapshot committed at or before it. Only answered when
-     * the history proves it: a retained snapshot, or a tagged one whose successor is still known; else 404.
+     * the history proves it: a retained snapshot, or a tagged one whose successor is still known; else NOT_FOUND.
      */
     TableVersion at(long epochMillis) {
         // The search reads snapshot files one by one; a rollback or an expiry may delete some meanwhile. Search again
-        // (the removal is over in moments); if files keep vanishing, say so with a 404 rather than fail.
+        // (the removal is over in moments); if files keep vanishing, say so (NOT_FOUND) rather than fail.
         for (int attempt = 1; ; attempt++) {
             try {
                 return searchAt(epochMillis);
             } catch (RuntimeException e) {
-                if (e instanceof ApiException || !snapshotVanished(e)) {
+                if (e instanceof LakeException || !snapshotVanished(e)) {
                     throw e;
                 }
                 if (attempt == SEARCH_ATTEMPTS) {
-                    throw ApiException.notFound("no_snapshot_at_time", "snapshots of " + tableName + " were removed "
-                            + "(a rollback or an expiry) while the one at " + Responses.isoUtc(epochMillis)
+                    throw LakeException.notFound("no_snapshot_at_time", "snapshots of " + tableName + " were removed "
+                            + "(a rollback or an expiry) while the one at " + Instants.isoUtc(epochMillis)
                             + " was searched; ask again (" + describeRange() + ")");
                 }
             }
@@ -151,28 +149,31 @@ final class TableHistory {
                 candidate = snapshot;
             }
         }
-        String when = Responses.isoUtc(epochMillis) + " (" + epochMillis + ")";
+        String when = Instants.isoUtc(epochMillis) + " (" + epochMillis + ")";
         if (candidate == null) {
-            throw ApiException.notFound("no_snapshot_at_time", "no snapshot of " + tableName + " was committed at or before "
+            throw LakeException.notFound("no_snapshot_at_time", "no snapshot of " + tableName + " was committed at or before "
                     + when + " (" + describeRange() + ")");
         }
         long successor = candidate.snapshot().id() + 1;
         Long earliest = snapshots.earliestSnapshotId();
         boolean successorKnown = tagged.containsKey(successor) || (earliest != null && earliest == successor);
         if (!successorKnown) {
-            throw ApiException.notFound("no_snapshot_at_time", "the state of " + tableName + " at " + when
+            throw LakeException.notFound("no_snapshot_at_time", "the state of " + tableName + " at " + when
                     + " is unknown: snapshots after tagged snapshot " + candidate.snapshot().id() + " have expired ("
                     + describeRange() + ")");
         }
         return TableVersion.ofTag(candidate.snapshot(), candidate.names().get(0));
     }
 
-    /** A snapshot id (digits) or a tag name, as {@code diff} takes them. */
-    TableVersion snapshotOrTag(String ref, boolean isSnapshotId) {
-        return isSnapshotId ? snapshot(Long.parseLong(ref.trim())) : tag(ref);
+    /** The version {@code point} names; null for the latest when the table has no snapshot yet. */
+    TableVersion resolve(ReadPoint point) {
+        return point.snapshotId() != null ? snapshot(point.snapshotId())
+                : point.epochMillis() != null ? at(point.epochMillis())
+                : point.tag() != null ? tag(point.tag())
+                : latest();
     }
 
-    /** What exists, for 404 details: "retained snapshots 5..12; tags at 2, 3". */
+    /** What exists, for NOT_FOUND details: "retained snapshots 5..12; tags at 2, 3". */
     String describeRange() {
         Long earliest = snapshots.earliestSnapshotId();
         Long latest = snapshots.latestSnapshotId();

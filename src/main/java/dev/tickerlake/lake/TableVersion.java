@@ -2,7 +2,6 @@ package dev.tickerlake.lake;
 
 import java.util.Map;
 
-import dev.tickerlake.admin.Responses.SnapshotRef;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
 

@@ -9,26 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tickerlake.admin.ApiException;
-import dev.tickerlake.admin.RequestParams;
-import dev.tickerlake.admin.Responses;
-import dev.tickerlake.admin.Responses.Diff;
-import dev.tickerlake.admin.Responses.Field;
-import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.admin.Responses.Rows;
-import dev.tickerlake.admin.Responses.SnapshotInfo;
-import dev.tickerlake.admin.Responses.SnapshotPage;
-import dev.tickerlake.admin.Responses.SnapshotRef;
-import dev.tickerlake.admin.Responses.TableDescription;
-import dev.tickerlake.admin.Responses.TableList;
-import dev.tickerlake.admin.Responses.TableSummary;
-import dev.tickerlake.admin.Responses.TagInfo;
-import dev.tickerlake.admin.Responses.TagList;
-import dev.tickerlake.admin.WhereCondition;
+import dev.tickerlake.support.S3Settings;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
@@ -48,28 +31,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API over Paimon's Java catalog: tables, snapshots, rows at any retained or tagged snapshot (time
- * travel), diffs between two snapshots, tags and rollback. Methods take the request's raw text parameters (null or
- * blank = absent), validate them, and answer with the records of {@link Responses} (Jackson writes them in the
- * contract's shape) or throw an {@link ApiException} carrying the HTTP status (400, 404, 409) and the error body.
- * Successful {@code createTag} answers 201, {@code deleteTag} 204, everything else 200. A repeated {@code where}
- * query parameter may arrive as one text or a collection: both are taken. Thread-safe; one instance per process.
+ * The tables of Paimon's Java catalog as they were at any retained or tagged snapshot (time travel): listing,
+ * description, snapshots, rows at a point, diffs between two points, tags and rollback. Takes typed, already
+ * validated parameters and answers with the lake's records, or throws a {@link LakeException} (no such table,
+ * snapshot or tag; an unknown column; a tag that exists; a diff beyond the read budget). Thread-safe; one instance
+ * per process.
  */
 public class TimeTravelService implements AutoCloseable {
 
-    public static final int ROWS_DEFAULT_LIMIT = 100;
-    public static final int ROWS_MAX_LIMIT = 10_000;
-    public static final int DIFF_DEFAULT_LIMIT = 100;
-    public static final int DIFF_MAX_LIMIT = 10_000;
-    public static final int SNAPSHOTS_DEFAULT_LIMIT = 20;
-    public static final int SNAPSHOTS_MAX_LIMIT = 1_000;
-    /** Default heap one rows or diff request may hold (see {@link #setReadBudgetBytes}). */
+    /** Default heap one rows or diff read may hold (see {@link #setReadBudgetBytes}). */
     public static final long DEFAULT_READ_BUDGET_BYTES = 32L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeTravelService.class);
-    /** Option keys never shown by {@link #describe}: credentials, and file-system settings that may carry them. */
-    private static final Pattern HIDDEN_OPTION = Pattern.compile(
-            "(?i)(^(s3|s3a|fs|oss|hadoop)\\.)|secret|password|passwd|token|credential|access[-._]?key|session");
 
     private final Map<String, String> catalogOptions;
     private volatile Catalog catalog;
@@ -84,28 +57,31 @@ public class TimeTravelService implements AutoCloseable {
         this.catalogOptions = Collections.unmodifiableMap(options);
     }
 
-    /** A service over {@code warehouse}; with an S3 endpoint, through Paimon's S3 file IO (path-style requests). */
-    public TimeTravelService(String warehouse, String s3Endpoint, String s3AccessKey, String s3SecretKey) {
-        this(catalogOptions(warehouse, s3Endpoint, s3AccessKey, s3SecretKey));
+    /** A service over {@code warehouse}; with S3 settings (null for a local warehouse), through Paimon's S3 file IO. */
+    public TimeTravelService(String warehouse, S3Settings s3) {
+        this(catalogOptions(warehouse, s3));
     }
 
-    /** Paimon catalog options for {@code warehouse} ({@code s3://...} or a local path); S3 settings when given. */
-    public static Map<String, String> catalogOptions(String warehouse, String s3Endpoint, String s3AccessKey,
-                                                     String s3SecretKey) {
+    /** Paimon catalog options for {@code warehouse} ({@code s3://...} or a local path); the S3 settings when given. */
+    public static Map<String, String> catalogOptions(String warehouse, S3Settings s3) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put(CatalogOptions.WAREHOUSE.key(), warehouse);
-        if (s3Endpoint != null && !s3Endpoint.isBlank()) {
-            options.put("s3.endpoint", s3Endpoint);
-            options.put("s3.access-key", s3AccessKey);
-            options.put("s3.secret-key", s3SecretKey);
-            options.put("s3.path.style.access", "true");
+        if (s3 != null) {
+            options.putAll(s3.options());
         }
         return options;
     }
 
+    /** {@link #catalogOptions(String, S3Settings)} with path-style S3 settings when {@code s3Endpoint} is set. */
+    public static Map<String, String> catalogOptions(String warehouse, String s3Endpoint, String s3AccessKey,
+                                                     String s3SecretKey) {
+        return catalogOptions(warehouse, s3Endpoint == null || s3Endpoint.isBlank() ? null
+                : S3Settings.pathStyle(s3Endpoint, s3AccessKey, s3SecretKey));
+    }
+
     /**
      * The heap (estimated bytes) one rows or diff request may hold: rows beyond it are left out of the answer
-     * ({@code truncated}); a diff that cannot compare one bucket within it is a 413.
+     * ({@code truncated}); a diff that cannot compare one bucket within it is refused ({@code TOO_LARGE}).
      */
     public void setReadBudgetBytes(long bytes) {
         if (bytes < 1) {
@@ -116,8 +92,8 @@ public class TimeTravelService implements AutoCloseable {
 
     // ---- tables ----------------------------------------------------------------------------------------------
 
-    /** {@code GET /api/tables}: every table of every database, sorted by database and name. */
-    public TableList tables() {
+    /** Every table of every database, sorted by database and name. */
+    public List<TableSummary> tables() {
         List<TableSummary> tables = new ArrayList<>();
         List<String> databases = new ArrayList<>(catalog().listDatabases());
         databases.sort(null);
@@ -142,7 +118,7 @@ public class TimeTravelService implements AutoCloseable {
                 }
             }
         }
-        return new TableList(tables);
+        return tables;
     }
 
     /**
@@ -170,7 +146,7 @@ public class TimeTravelService implements AutoCloseable {
         return answers;
     }
 
-    /** {@code GET /api/tables/{db}/{table}}: columns, keys, options (without credentials), latest snapshot. */
+    /** A table's columns, keys, options (without credentials or file-system settings) and latest snapshot. */
     public TableDescription describe(String database, String table) {
         FileStoreTable paimonTable = table(database, table);
         List<Field> fields = new ArrayList<>();
@@ -179,7 +155,7 @@ public class TimeTravelService implements AutoCloseable {
         }
         Map<String, String> options = new TreeMap<>();
         paimonTable.options().forEach((key, value) -> {
-            if (!HIDDEN_OPTION.matcher(key).find()) {
+            if (!S3Settings.isSecretOrFileSystemOption(key)) {
                 options.put(key, value);
             }
         });
@@ -189,13 +165,8 @@ public class TimeTravelService implements AutoCloseable {
 
     // ---- snapshots -------------------------------------------------------------------------------------------
 
-    /**
-     * {@code GET .../snapshots?limit=N&before=ID}: retained snapshots newest first, those with an id below
-     * {@code before} (all when absent); {@code next} is the URL of the following page, or null.
-     */
-    public SnapshotPage snapshots(String database, String table, String limit, String before) {
-        int pageSize = RequestParams.limit(limit, SNAPSHOTS_DEFAULT_LIMIT, SNAPSHOTS_MAX_LIMIT);
-        Long beforeId = RequestParams.optionalSnapshotId("before", before);
+    /** Up to {@code pageSize} retained snapshots newest first, those with an id below {@code beforeId} (all when null). */
+    public SnapshotSlice snapshots(String database, String table, int pageSize, Long beforeId) {
         FileStoreTable paimonTable = table(database, table);
         List<Long> ids = history(paimonTable, database, table).retainedIds();
         List<SnapshotInfo> page = new ArrayList<>();
@@ -215,42 +186,22 @@ public class TimeTravelService implements AutoCloseable {
             } catch (FileNotFoundException expiredMeanwhile) {
                 continue;
             }
-            page.add(new SnapshotInfo(id, Responses.isoUtc(snapshot.timeMillis()), snapshot.timeMillis(),
+            page.add(new SnapshotInfo(id, Instants.isoUtc(snapshot.timeMillis()), snapshot.timeMillis(),
                     snapshot.commitKind().name(), snapshot.totalRecordCount(), snapshot.deltaRecordCount()));
         }
-        String next = more
-                ? "/api/tables/" + database + "/" + table + "/snapshots?limit=" + pageSize + "&before="
-                        + page.get(page.size() - 1).id()
-                : null;
-        return new SnapshotPage(page, next);
+        return new SnapshotSlice(page, more);
     }
 
     // ---- rows ------------------------------------------------------------------------------------------------
 
     /**
-     * {@code GET .../rows}: the rows at the latest snapshot, or at one of {@code snapshot} (id), {@code timestamp}
-     * (epoch ms or ISO-8601: the latest snapshot committed at or before it) or {@code tag}; {@code where} is null, one
-     * {@code col:value} or a collection of them (all must hold); {@code limit} defaults to 100, capped at 10000. The
-     * answer is {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit).
+     * The rows at {@code point} matching every condition of {@code where}, at most {@code maxRows}: the answer is
+     * {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit).
      */
-    public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
-                     String limit) {
-        int maxRows = RequestParams.limit(limit, ROWS_DEFAULT_LIMIT, ROWS_MAX_LIMIT);
-        List<WhereCondition> conditions = RequestParams.where(where);
-        int selectors = (given(snapshot) ? 1 : 0) + (given(timestamp) ? 1 : 0) + (given(tag) ? 1 : 0);
-        if (selectors > 1) {
-            throw ApiException.badRequest("invalid_request", "give at most one of snapshot, timestamp and tag");
-        }
-        Long snapshotId = RequestParams.optionalSnapshotId("snapshot", snapshot);
-        Long epochMillis = given(timestamp) ? RequestParams.timestamp("timestamp", timestamp) : null;
-        String tagName = given(tag) ? RequestParams.name("tag", tag) : null;
-
+    public Rows rows(String database, String table, ReadPoint point, List<WhereCondition> conditions, int maxRows) {
         FileStoreTable paimonTable = table(database, table);
         TableHistory history = history(paimonTable, database, table);
-        TableVersion version = snapshotId != null ? history.snapshot(snapshotId)
-                : epochMillis != null ? history.at(epochMillis)
-                : tagName != null ? history.tag(tagName)
-                : history.latest();
+        TableVersion version = history.resolve(point);
         if (version == null) {
             RowFilters.predicate(paimonTable.rowType(), conditions);
             return new Rows(null, List.of(), false);
@@ -293,22 +244,19 @@ public class TimeTravelService implements AutoCloseable {
     // ---- diff ------------------------------------------------------------------------------------------------
 
     /**
-     * {@code GET .../diff?from=A&to=B}: the net change per primary key from A to B (each a snapshot id, or a tag
-     * name when not all digits), of the rows matching {@code where}, within the read budget; see {@link TableDiff}.
+     * The net change per primary key from {@code from} to {@code to} (each a snapshot id or a tag), of the rows
+     * matching {@code where}, at most {@code maxChanges}, within the read budget; see {@link TableDiff}.
      */
-    public Diff diff(String database, String table, String from, String to, Object where, String limit) {
-        int maxChanges = RequestParams.limit(limit, DIFF_DEFAULT_LIMIT, DIFF_MAX_LIMIT);
-        List<WhereCondition> conditions = RequestParams.where(where);
-        boolean fromIsId = checkSnapshotOrTag("from", from);
-        boolean toIsId = checkSnapshotOrTag("to", to);
+    public Diff diff(String database, String table, ReadPoint from, ReadPoint to, List<WhereCondition> conditions,
+                     int maxChanges) {
         FileStoreTable paimonTable = table(database, table);
         if (paimonTable.primaryKeys().isEmpty()) {
-            throw ApiException.badRequest("unsupported", database + "." + table
+            throw LakeException.invalid("unsupported", database + "." + table
                     + " has no primary key; diff compares rows by primary key");
         }
         TableHistory history = history(paimonTable, database, table);
-        TableVersion fromVersion = history.snapshotOrTag(from, fromIsId);
-        TableVersion toVersion = history.snapshotOrTag(to, toIsId);
+        TableVersion fromVersion = history.resolve(from);
+        TableVersion toVersion = history.resolve(to);
         Predicate filter = RowFilters.predicate(paimonTable.rowType(), conditions);
         TableDiff.Result result;
         try {
@@ -316,15 +264,15 @@ public class TimeTravelService implements AutoCloseable {
                     new ReadBudget(readBudgetBytes));
         } catch (Exception e) {
             RuntimeException failure = readFailure(e, history, fromVersion, database + "." + table);
-            throw failure instanceof ApiException ? failure : readFailure(e, history, toVersion, database + "." + table);
+            throw failure instanceof LakeException ? failure : readFailure(e, history, toVersion, database + "." + table);
         }
         return new Diff(fromVersion.ref(), toVersion.ref(), result.changes(), result.truncated());
     }
 
     // ---- tags ------------------------------------------------------------------------------------------------
 
-    /** {@code GET .../tags}: tags ordered by the snapshot they keep, then name. */
-    public TagList tags(String database, String table) {
+    /** The tags, ordered by the snapshot they keep, then name. */
+    public List<TagInfo> tags(String database, String table) {
         FileStoreTable paimonTable = table(database, table);
         List<TagInfo> tags = new ArrayList<>();
         for (TableHistory.TaggedSnapshot tagged : history(paimonTable, database, table).taggedById().values()) {
@@ -332,23 +280,11 @@ public class TimeTravelService implements AutoCloseable {
                 tags.add(tagInfo(name, tagged.snapshot()));
             }
         }
-        return new TagList(tags);
+        return tags;
     }
 
-    /** {@code POST .../tags} with the request body {@code {"name", "snapshot"?}} (JSON text, bytes, or a map). */
-    public TagInfo createTag(String database, String table, Object body) {
-        JsonNode json = RequestParams.jsonObject(body, "name", "snapshot");
-        return createTag(database, table, RequestParams.text(json, "name"), RequestParams.text(json, "snapshot"));
-    }
-
-    /** Tags {@code snapshot} (the latest when absent) as {@code name}: 409 if the tag exists (answer 201). */
-    public TagInfo createTag(String database, String table, String name, String snapshot) {
-        RequestParams.name("tag name", name);
-        if (RequestParams.isSnapshotId(name)) {
-            throw ApiException.badRequest("invalid_name", "tag name '" + name
-                    + "' must not be all digits: diff would read it as a snapshot id");
-        }
-        Long snapshotId = RequestParams.optionalSnapshotId("snapshot", snapshot);
+    /** Tags {@code snapshotId} (the latest when null) as {@code name}; CONFLICT if the tag exists. */
+    public TagInfo createTag(String database, String table, String name, Long snapshotId) {
         FileStoreTable paimonTable = table(database, table);
         TableHistory history = history(paimonTable, database, table);
         if (paimonTable.tagManager().tagExists(name)) {
@@ -367,12 +303,11 @@ public class TimeTravelService implements AutoCloseable {
         return tagInfo(name, version.snapshot());
     }
 
-    /** {@code DELETE .../tags/{name}}: 404 if there is no such tag (answer 204). */
+    /** Deletes tag {@code name}; NOT_FOUND if there is no such tag. */
     public void deleteTag(String database, String table, String name) {
-        RequestParams.name("tag name", name);
         FileStoreTable paimonTable = table(database, table);
         if (!paimonTable.tagManager().tagExists(name)) {
-            throw ApiException.notFound("no_such_tag", "tag '" + name + "' does not exist in " + database + "." + table);
+            throw LakeException.notFound("no_such_tag", "tag '" + name + "' does not exist in " + database + "." + table);
         }
         paimonTable.deleteTag(name);
         LOG.info("Deleted tag '{}' of {}.{}", name, database, table);
@@ -380,43 +315,17 @@ public class TimeTravelService implements AutoCloseable {
 
     // ---- rollback --------------------------------------------------------------------------------------------
 
-    /** {@code POST .../rollback} with the request body {@code {"snapshot" | "tag", "dryRun"?}} (dryRun: false). */
-    public Rollback rollback(String database, String table, Object body) {
-        return rollback(database, table, body, () -> { });
-    }
-
     /**
-     * {@link #rollback(String, String, Object)}, running {@code beforeChange} once the request is known to be valid
-     * and just before the table changes (never for a dry run): the caller refuses there while a writer runs, and
-     * forgets whatever could write the removed snapshots again.
+     * Rolls the table back to {@code point} (a snapshot id or a tag): every retained snapshot and every tag newer
+     * than the target is removed. With {@code dryRun} nothing changes and the answer lists exactly what the rollback
+     * would remove. The caller guarantees that no writer (the sync job) runs on the table; {@code beforeChange} runs
+     * once the target is known to exist, right before the change (never for a dry run): the caller refuses there while
+     * a writer runs, and forgets whatever could write the removed snapshots again.
      */
-    public Rollback rollback(String database, String table, Object body, Runnable beforeChange) {
-        JsonNode json = RequestParams.jsonObject(body, "snapshot", "tag", "dryRun");
-        return rollback(database, table, RequestParams.text(json, "snapshot"), RequestParams.text(json, "tag"),
-                RequestParams.flag(json, "dryRun", false), beforeChange);
-    }
-
-    /** Rolls back (see below) with nothing to do before the change. */
-    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun) {
-        return rollback(database, table, snapshot, tag, dryRun, () -> { });
-    }
-
-    /**
-     * Rolls the table back to a snapshot (id) or a tag: every retained snapshot and every tag newer than the target
-     * is removed. With {@code dryRun} nothing changes and the answer lists exactly what the rollback would remove.
-     * The caller guarantees that no writer (the sync job) runs on the table; {@code beforeChange} runs right before
-     * the change.
-     */
-    public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
-                             Runnable beforeChange) {
-        if (given(snapshot) == given(tag)) {
-            throw ApiException.badRequest("invalid_request", "give exactly one of snapshot and tag");
-        }
-        Long snapshotId = RequestParams.optionalSnapshotId("snapshot", snapshot);
-        String tagName = given(tag) ? RequestParams.name("tag", tag) : null;
+    public Rollback rollback(String database, String table, ReadPoint point, boolean dryRun, Runnable beforeChange) {
         FileStoreTable paimonTable = table(database, table);
         TableHistory history = history(paimonTable, database, table);
-        TableVersion target = snapshotId != null ? history.snapshot(snapshotId) : history.tag(tagName);
+        TableVersion target = history.resolve(point);
 
         // What Paimon 1.3.1's rollback removes (RollbackHelper.cleanLargerThan): the retained snapshots with a
         // larger id, and the tags of snapshots with a larger id.
@@ -471,16 +380,14 @@ public class TimeTravelService implements AutoCloseable {
     }
 
     private FileStoreTable table(String database, String table) {
-        RequestParams.name("database", database);
-        RequestParams.name("table", table);
         Table paimonTable;
         try {
             paimonTable = catalog().getTable(Identifier.create(database, table));
         } catch (Catalog.TableNotExistException e) {
-            throw ApiException.notFound("no_such_table", "table " + database + "." + table + " does not exist");
+            throw LakeException.notFound("no_such_table", "table " + database + "." + table + " does not exist");
         }
         if (!(paimonTable instanceof FileStoreTable fileStoreTable)) {
-            throw ApiException.badRequest("unsupported", database + "." + table + " is not a Paimon data table");
+            throw LakeException.invalid("unsupported", database + "." + table + " is not a Paimon data table");
         }
         return fileStoreTable;
     }
@@ -495,7 +402,7 @@ public class TimeTravelService implements AutoCloseable {
     }
 
     private static TagInfo tagInfo(String name, Snapshot snapshot) {
-        return new TagInfo(name, snapshot.id(), Responses.isoUtc(snapshot.timeMillis()));
+        return new TagInfo(name, snapshot.id(), Instants.isoUtc(snapshot.timeMillis()));
     }
 
     /** Names of the tags on snapshots newer than {@code afterId}, by snapshot id then name. */
@@ -504,31 +411,15 @@ public class TimeTravelService implements AutoCloseable {
                 .flatMap(e -> e.getValue().names().stream()).collect(Collectors.toList());
     }
 
-    private static ApiException tagExists(String database, String table, String name, FileStoreTable paimonTable) {
+    private static LakeException tagExists(String database, String table, String name, FileStoreTable paimonTable) {
         String kept = paimonTable.tagManager().get(name).map(t -> " (snapshot " + t.id() + ")").orElse("");
-        return ApiException.conflict("tag_exists", "tag '" + name + "' already exists in " + database + "." + table + kept);
+        return LakeException.conflict("tag_exists", "tag '" + name + "' already exists in " + database + "." + table + kept);
     }
 
-    private static boolean given(String value) {
-        return value != null && !value.isBlank();
-    }
-
-    /** Checks a diff end: a snapshot id (true) or a valid tag name (false). */
-    private static boolean checkSnapshotOrTag(String what, String value) {
-        if (!given(value)) {
-            throw ApiException.badRequest("invalid_request", what + " is required (a snapshot id or a tag name)");
-        }
-        if (RequestParams.isSnapshotId(value)) {
-            return true;
-        }
-        RequestParams.name(what + " tag", value);
-        return false;
-    }
-
-    /** A read that failed because its snapshot expired meanwhile is a 404; anything else stays a failure. */
+    /** A read that failed because its snapshot expired meanwhile is NOT_FOUND; anything else stays a failure. */
     private static RuntimeException readFailure(Exception e, TableHistory history, TableVersion version, String table) {
-        if (e instanceof ApiException api) {
-            return api;
+        if (e instanceof LakeException refused) {
+            return refused;
         }
         boolean missingFile = false;
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -537,8 +428,8 @@ public class TimeTravelService implements AutoCloseable {
         if (missingFile) {
             try {
                 history.snapshot(version.id());
-            } catch (ApiException gone) {
-                return ApiException.notFound("no_such_snapshot", "snapshot " + version.id() + " of " + table
+            } catch (LakeException gone) {
+                return LakeException.notFound("no_such_snapshot", "snapshot " + version.id() + " of " + table
                         + " expired while it was read");
             }
         }

@@ -233,13 +233,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
             System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         }
         Configuration conf = new Configuration();
-        conf.setString("s3.endpoint", s3.endpoint());
-        conf.setString("s3.path.style.access", String.valueOf(s3.pathStyleAccess()));
-        conf.setString("s3.access-key", s3.accessKey());
-        conf.setString("s3.secret-key", s3.secretKey());
-        if (s3.region() != null) {
-            conf.setString("s3.endpoint.region", s3.region());
-        }
+        s3.options().forEach(conf::setString);
         // PluginUtils.createPluginManagerFromRootFolder reads the root only from the FLINK_PLUGINS_DIR environment
         // variable, which a running JVM cannot set; the same manager is built here from an explicit root.
         DefaultPluginManager plugins = new DefaultPluginManager(

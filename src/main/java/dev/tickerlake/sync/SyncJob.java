@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import dev.tickerlake.support.Errors;
 import dev.tickerlake.support.S3Settings;
 import dev.tickerlake.sync.SyncJobState.Checkpoint;
 import dev.tickerlake.sync.SyncJobState.Failure;
@@ -463,7 +464,8 @@ public final class SyncJob implements AutoCloseable {
             args.addAll(List.of("--type_mapping", String.join(",", settings.typeMapping())));
         }
         kafkaOptions(from).forEach((k, v) -> args.addAll(List.of("--kafka_conf", k + "=" + v)));
-        catalogOptions().forEach((k, v) -> args.addAll(List.of("--catalog_conf", k + "=" + v)));
+        // Paimon's S3 file IO reads these from the catalog options; they are never written into a table.
+        settings.s3().options().forEach((k, v) -> args.addAll(List.of("--catalog_conf", k + "=" + v)));
         settings.tableOptions().forEach((k, v) -> args.addAll(List.of("--table_conf", k + "=" + v)));
         ActionFactory factory =
                 FactoryUtil.discoverFactory(ActionFactory.class.getClassLoader(), ActionFactory.class, ACTION);
@@ -491,42 +493,18 @@ public final class SyncJob implements AutoCloseable {
         return options;
     }
 
-    /** Paimon's S3 file IO reads these from the catalog options; they are never written into a table. */
-    private Map<String, String> catalogOptions() {
-        S3Settings s3 = settings.s3();
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("s3.endpoint", s3.endpoint());
-        options.put("s3.access-key", s3.accessKey());
-        options.put("s3.secret-key", s3.secretKey());
-        options.put("s3.path.style.access", String.valueOf(s3.pathStyleAccess()));
-        if (s3.region() != null) {
-            options.put("s3.endpoint.region", s3.region());
-        }
-        return options;
-    }
-
-    /** Root cause first, then the outermost message when it adds something (e.g. "recovery is suppressed"). */
+    /** One line for a log, a health detail and a JSON field: the root cause first (its original type across Flink). */
     static String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = rootCause(root);
-        if (root != error && error.getMessage() != null && !error.getMessage().equals(root.getMessage())) {
-            text += " (" + error.getMessage() + ")";
-        }
-        // One line: it goes into a log line, a health detail and a JSON field.
-        return text.replaceAll("\\s*\\R\\s*", " ");
+        return Errors.describeRootFirst(error, SyncJob::typeName);
     }
 
     private static String rootCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String name = root instanceof org.apache.flink.util.SerializedThrowable serialized
-                ? serialized.getOriginalErrorClassName() : root.getClass().getName();
-        return name.substring(name.lastIndexOf('.') + 1) + ": " + root.getMessage();
+        return Errors.rootCause(error, SyncJob::typeName);
+    }
+
+    private static String typeName(Throwable error) {
+        return error instanceof org.apache.flink.util.SerializedThrowable serialized
+                ? serialized.getOriginalErrorClassName() : error.getClass().getName();
     }
 
     /** One submitted job (or one failed submission) and what is known about it. */

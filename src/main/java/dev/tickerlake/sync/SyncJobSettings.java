@@ -126,9 +126,7 @@ public record SyncJobSettings(
 
     /** Table options are stored in every table's schema, readable by anyone who reads the warehouse. */
     private static void rejectCredentialOption(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        if (k.startsWith("s3.") || k.startsWith("s3a.") || k.startsWith("fs.") || k.contains("secret")
-                || k.contains("password") || k.contains("access-key") || k.contains("access.key")) {
+        if (S3Settings.isSecretOrFileSystemOption(key)) {
             throw new IllegalArgumentException("table option '" + key + "' looks like a credential or file-system "
                     + "setting; those belong to the S3 settings, never to table options");
         }

@@ -5,9 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tickerlake.admin.Responses;
-import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.admin.Responses.TagInfo;
 import dev.tickerlake.admin.SyncControl;
 import dev.tickerlake.support.S3Settings;
 import dev.tickerlake.sync.SyncJob;
@@ -165,7 +162,7 @@ class RollbackTest extends TickerHistoryFixture {
 
     private void assertEveryRemainingSnapshotReadsAsBefore(Map<Long, List<Map<String, Object>>> before) throws Exception {
         FileStoreTable paimonTable = tables.table(table);
-        for (Responses.SnapshotInfo snapshot : service.snapshots(DATABASE, table, null, null).snapshots()) {
+        for (SnapshotInfo snapshot : service.snapshots(DATABASE, table, null, null).snapshots()) {
             assertThat(tables.readAt(table, snapshot.id())).containsExactlyInAnyOrderElementsOf(before.get(snapshot.id()));
             assertThat(service.rows(DATABASE, table, Long.toString(snapshot.id()), null, null, null, null).rows())
                     .containsExactlyInAnyOrderElementsOf(before.get(snapshot.id()));

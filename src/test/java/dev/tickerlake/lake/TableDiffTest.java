@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tickerlake.admin.ApiException;
-import dev.tickerlake.admin.Responses.Change;
-import dev.tickerlake.admin.Responses.Diff;
+import dev.tickerlake.admin.TablesApi;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.reader.RecordReader;
@@ -35,7 +34,8 @@ class TableDiffTest {
     @TempDir
     static Path warehouse;
     static UpbitTables tables;
-    static TimeTravelService service;
+    static TimeTravelService lake;
+    static TablesApi service;
     static long[] tickerIds;
     static long[] tradeIds = new long[3];
 
@@ -62,12 +62,13 @@ class TableDiffTest {
         // The same trade sent again, unchanged (a replayed frame): not a change.
         tradeIds[2] = tables.commit("trade", trade(INSERT, "KRW-BTC", 5_000, 200.0, 0.25, T0 + DAY));
 
-        service = new TimeTravelService(UpbitTables.localOptions(warehouse));
+        lake = new TimeTravelService(UpbitTables.localOptions(warehouse));
+        service = new TablesApi(lake);
     }
 
     @AfterAll
     static void close() throws Exception {
-        service.close();
+        lake.close();
         tables.close();
     }
 
@@ -203,7 +204,8 @@ class TableDiffTest {
                 } else {
                     assertThat(answer.changes()).containsExactlyInAnyOrderElementsOf(all.changes());
                 }
-            } catch (ApiException tooLarge) {
+            } catch (LakeException refused) {
+                ApiException tooLarge = ApiException.of(refused);
                 assertThat(tooLarge.getStatus()).isEqualTo(413);
                 assertThat(tooLarge.getError()).isEqualTo("diff_too_large");
                 assertThat(tooLarge.getDetail()).contains("where=");
@@ -214,10 +216,11 @@ class TableDiffTest {
         assertThat(sawTruncated).as("some budget truncates it").isTrue();
         // What the budget refuses whole, it answers narrowed to one market.
         org.apache.paimon.predicate.Predicate eth = RowFilters.predicate(trade.rowType(),
-                List.of(new dev.tickerlake.admin.WhereCondition("market", "KRW-ETH")));
+                List.of(new WhereCondition("market", "KRW-ETH")));
         assertThat(TableDiff.diff(trade, from, to, eth, 10_000, new ReadBudget(largestRefused)).changes()).hasSize(1);
-        try (TimeTravelService small = new TimeTravelService(UpbitTables.localOptions(warehouse))) {
-            small.setReadBudgetBytes(largestRefused);
+        try (TimeTravelService smallLake = new TimeTravelService(UpbitTables.localOptions(warehouse))) {
+            TablesApi small = new TablesApi(smallLake);
+            smallLake.setReadBudgetBytes(largestRefused);
             assertStatus(() -> small.diff(DATABASE, "trade", id(tradeIds[0]), id(tradeIds[1]), null, "10000"), 413,
                     "diff_too_large");
         }

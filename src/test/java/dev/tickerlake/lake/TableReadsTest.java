@@ -5,10 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tickerlake.admin.ApiException;
-import dev.tickerlake.admin.Responses;
-import dev.tickerlake.admin.Responses.Rows;
+import dev.tickerlake.admin.TablesApi;
 import dev.tickerlake.admin.Responses.SnapshotPage;
-import dev.tickerlake.admin.Responses.TableDescription;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.table.FileStoreTable;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +24,8 @@ class TableReadsTest {
     @TempDir
     static Path warehouse;
     static UpbitTables tables;
-    static TimeTravelService service;
+    static TimeTravelService lake;
+    static TablesApi service;
     static long[] ids;
 
     @BeforeAll
@@ -37,12 +36,13 @@ class TableReadsTest {
                 "s3.secret-key", "do-not-show", "fs.s3a.access.key", "do-not-show-either"));
         tables.createTrade("trade", Map.of());
         ids = TickerHistory.write(tables, "ticker");
-        service = new TimeTravelService(UpbitTables.localOptions(warehouse));
+        lake = new TimeTravelService(UpbitTables.localOptions(warehouse));
+        service = new TablesApi(lake);
     }
 
     @AfterAll
     static void close() throws Exception {
-        service.close();
+        lake.close();
         tables.close();
     }
 
@@ -53,7 +53,7 @@ class TableReadsTest {
                 .extracting(t -> t.database(), t -> t.table(), t -> t.primaryKeys(), t -> t.partitionKeys(), t -> t.latestSnapshot())
                 .containsExactly(
                         tuple(DATABASE, "ticker", List.of("market", "dt"), List.of("dt"),
-                                Responses.SnapshotRef.of(latest.id(), latest.timeMillis())),
+                                SnapshotRef.of(latest.id(), latest.timeMillis())),
                         tuple(DATABASE, "trade", List.of("market", "sequential_id", "dt"), List.of("dt"), null));
     }
 
@@ -85,8 +85,8 @@ class TableReadsTest {
         assertThat(last.next()).isNull();
 
         Snapshot third = tables.table("ticker").snapshot(ids[2]);
-        assertThat(second.snapshots().get(0)).isEqualTo(new Responses.SnapshotInfo(third.id(),
-                Responses.isoUtc(third.timeMillis()), third.timeMillis(), "APPEND", third.totalRecordCount(),
+        assertThat(second.snapshots().get(0)).isEqualTo(new SnapshotInfo(third.id(),
+                Instants.isoUtc(third.timeMillis()), third.timeMillis(), "APPEND", third.totalRecordCount(),
                 third.deltaRecordCount()));
         assertThat(second.snapshots().get(0).commitTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(service.snapshots(DATABASE, "ticker", null, null).snapshots()).hasSize(5);
@@ -129,10 +129,10 @@ class TableReadsTest {
         assertThat(between).isGreaterThanOrEqualTo(second).isLessThan(third);
 
         Rows rows = service.rows(DATABASE, "ticker", null, Long.toString(between), null, null, null);
-        assertThat(rows.snapshot()).isEqualTo(Responses.SnapshotRef.of(ids[1], second));
+        assertThat(rows.snapshot()).isEqualTo(SnapshotRef.of(ids[1], second));
         assertThat(rows.rows()).containsExactlyInAnyOrderElementsOf(tables.readAt("ticker", ids[1]));
 
-        assertThat(service.rows(DATABASE, "ticker", null, Responses.isoUtc(third), null, null, null).snapshot().id())
+        assertThat(service.rows(DATABASE, "ticker", null, Instants.isoUtc(third), null, null, null).snapshot().id())
                 .isEqualTo(ids[2]);
         assertThat(service.rows(DATABASE, "ticker", null, Long.toString(System.currentTimeMillis() + UpbitTables.DAY), null, null, null)
                 .snapshot().id()).isEqualTo(ids[4]);
@@ -198,13 +198,14 @@ class TableReadsTest {
         Rows all = service.rows(DATABASE, "ticker", null, null, null, null, "10000");
         assertThat(all.rows()).hasSizeGreaterThan(2);
         long twoRows = RowRenderer.heapBytes(all.rows().get(0)) + RowRenderer.heapBytes(all.rows().get(1));
-        try (TimeTravelService small = new TimeTravelService(UpbitTables.localOptions(warehouse))) {
-            small.setReadBudgetBytes(twoRows);
+        try (TimeTravelService smallLake = new TimeTravelService(UpbitTables.localOptions(warehouse))) {
+            TablesApi small = new TablesApi(smallLake);
+            smallLake.setReadBudgetBytes(twoRows);
             Rows budgeted = small.rows(DATABASE, "ticker", null, null, null, null, "10000");
             assertThat(budgeted.truncated()).isTrue();
             assertThat(budgeted.rows()).hasSizeLessThan(all.rows().size()).isNotEmpty().isSubsetOf(all.rows());
             // The first row is always answered, however small the budget.
-            small.setReadBudgetBytes(1);
+            smallLake.setReadBudgetBytes(1);
             assertThat(small.rows(DATABASE, "ticker", null, null, null, null, "10000").rows()).hasSize(1);
         }
     }

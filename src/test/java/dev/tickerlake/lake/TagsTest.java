@@ -3,10 +3,6 @@ package dev.tickerlake.lake;
 import java.util.List;
 import java.util.Map;
 
-import dev.tickerlake.admin.Responses;
-import dev.tickerlake.admin.Responses.Change;
-import dev.tickerlake.admin.Responses.Rows;
-import dev.tickerlake.admin.Responses.TagInfo;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.schema.SchemaChange;
 import org.apache.paimon.table.FileStoreTable;
@@ -28,7 +24,7 @@ class TagsTest extends TickerHistoryFixture {
         FileStoreTable paimonTable = tables.table(table);
         TagInfo created = service.createTag(DATABASE, table, "before_delete", Long.toString(ids[1]));
         assertThat(created).isEqualTo(new TagInfo("before_delete", ids[1],
-                Responses.isoUtc(paimonTable.snapshot(ids[1]).timeMillis())));
+                Instants.isoUtc(paimonTable.snapshot(ids[1]).timeMillis())));
         assertThat(service.createTag(DATABASE, table, "{\"name\": \"newest\"}").snapshot()).isEqualTo(ids[4]);
         assertThat(service.createTag(DATABASE, table, Map.of("name", "first", "snapshot", ids[0])).snapshot())
                 .isEqualTo(ids[0]);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tickerlake.admin.TablesApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,19 +18,21 @@ abstract class TickerHistoryFixture {
     @TempDir
     static Path warehouse;
     static UpbitTables tables;
-    static TimeTravelService service;
+    static TimeTravelService lake;
+    static TablesApi service;
     String table;
     long[] ids;
 
     @BeforeAll
     static void open() throws Exception {
         tables = new UpbitTables(UpbitTables.localOptions(warehouse));
-        service = new TimeTravelService(UpbitTables.localOptions(warehouse));
+        lake = new TimeTravelService(UpbitTables.localOptions(warehouse));
+        service = new TablesApi(lake);
     }
 
     @AfterAll
     static void close() throws Exception {
-        service.close();
+        lake.close();
         tables.close();
     }
 

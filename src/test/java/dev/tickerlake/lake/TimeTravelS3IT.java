@@ -5,9 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import dev.tickerlake.admin.Responses.Diff;
-import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.admin.Responses.Rows;
+import dev.tickerlake.admin.TablesApi;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import org.apache.paimon.table.FileStoreTable;
@@ -26,7 +24,8 @@ class TimeTravelS3IT {
     static Path s3Data;
     static EmbeddedS3 s3;
     static UpbitTables tables;
-    static TimeTravelService service;
+    static TimeTravelService lake;
+    static TablesApi service;
     static long[] ids;
     static long[] rollbackIds;
 
@@ -43,13 +42,14 @@ class TimeTravelS3IT {
         ids = TickerHistory.write(tables, "ticker");
         tables.createTicker("ticker_rollback", Map.of());
         rollbackIds = TickerHistory.write(tables, "ticker_rollback");
-        service = new TimeTravelService(options);
+        lake = new TimeTravelService(options);
+        service = new TablesApi(lake);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (service != null) {
-            service.close();
+        if (lake != null) {
+            lake.close();
         }
         if (tables != null) {
             tables.close();

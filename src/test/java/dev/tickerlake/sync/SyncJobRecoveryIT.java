@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.tickerlake.admin.Responses.Rollback;
+import dev.tickerlake.admin.TablesApi;
+import dev.tickerlake.lake.Rollback;
 import dev.tickerlake.admin.SyncControl;
 import dev.tickerlake.lake.TableMonitor;
 import dev.tickerlake.lake.TimeTravelService;
@@ -150,7 +151,7 @@ class SyncJobRecoveryIT extends SyncJobITSupport {
         ExpectedTables expected = new ExpectedTables();
         TradeStream stream = new TradeStream(settings.topic(), List.of("KRW-DOT", "KRW-LINK"), expected);
         try (SyncJob job = new SyncJob(settings, cluster);
-             TimeTravelService service = new TimeTravelService(WAREHOUSE, s3.endpoint(), s3.accessKey(), s3.secretKey());
+             TimeTravelService lake = new TimeTravelService(catalogOptions());
              CapturedLog log = CapturedLog.of(SyncJob.class)) {
             stream.start(50, 100);
             job.start();
@@ -170,7 +171,7 @@ class SyncJobRecoveryIT extends SyncJobITSupport {
             HealthCheck.Result health = new SyncJobHealth(job).call();
             assertThat(health.getState()).isEqualTo(HealthCheck.State.UP);
             assertThat(health.getDetails()).containsEntry("resumedFrom", what).containsEntry("warning", what);
-            assertThat(new SyncControl(job, service, new TableMonitor(service, settings.database(), t -> { }))
+            assertThat(new SyncControl(job, new TablesApi(lake), new TableMonitor(lake, settings.database(), t -> { }))
                     .status()).containsEntry("resumedFrom", what);
             assertThat(new ManagedSyncJob(job).getResumedFrom()).isEqualTo(what);
 
@@ -193,24 +194,25 @@ class SyncJobRecoveryIT extends SyncJobITSupport {
         String rollbackToLatest = "{\"snapshot\": %d}";
         CountDownLatch rollbackRuns = new CountDownLatch(1);
         CountDownLatch finishRollback = new CountDownLatch(1);
-        try (TimeTravelService slowRollback = new TimeTravelService(catalogOptions()) {
-                 @Override
-                 public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
-                                          Runnable beforeChange) {
-                     Rollback done = super.rollback(database, table, snapshot, tag, dryRun, beforeChange);
-                     rollbackRuns.countDown();
-                     awaitLatch(finishRollback);
-                     return done;
-                 }
-             };
-             TimeTravelService crashAfterRollback = new TimeTravelService(catalogOptions()) {
-                 @Override
-                 public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
-                                          Runnable beforeChange) {
-                     super.rollback(database, table, snapshot, tag, dryRun, beforeChange);
-                     throw new IllegalStateException("the process died here");
-                 }
-             }) {
+        try (TimeTravelService lake = new TimeTravelService(catalogOptions())) {
+            TablesApi slowRollback = new TablesApi(lake) {
+                @Override
+                public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
+                                         Runnable beforeChange) {
+                    Rollback done = super.rollback(database, table, snapshot, tag, dryRun, beforeChange);
+                    rollbackRuns.countDown();
+                    awaitLatch(finishRollback);
+                    return done;
+                }
+            };
+            TablesApi crashAfterRollback = new TablesApi(lake) {
+                @Override
+                public Rollback rollback(String database, String table, String snapshot, String tag, boolean dryRun,
+                                         Runnable beforeChange) {
+                    super.rollback(database, table, snapshot, tag, dryRun, beforeChange);
+                    throw new IllegalStateException("the process died here");
+                }
+            };
             SyncJobState beforeCrash;
             try (SyncJob job = new SyncJob(settings, cluster)) {
                 job.start();
