@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.tickerlake.support.Errors;
-import dev.tickerlake.support.S3Settings;
 import dev.tickerlake.sync.SyncJobState.Checkpoint;
 import dev.tickerlake.sync.SyncJobState.Failure;
 import dev.tickerlake.sync.SyncJobState.Status;
