@@ -22,8 +22,8 @@ import org.apache.paimon.types.MultisetType;
 import org.apache.paimon.types.RowType;
 
 /**
- * Turns Paimon rows into the admin API's JSON values: numbers as JSON numbers, TIMESTAMP as ISO-8601 UTC text (the
- * tables store UTC wall-clock time), everything else as text; nested types as JSON arrays and objects.
+ * Turns Paimon rows into plain values any answer can carry as they are: numbers as numbers, TIMESTAMP as ISO-8601 UTC
+ * text (the tables store UTC wall-clock time), everything else as text; nested types as lists and maps.
  */
 final class RowRenderer {
 
@@ -40,7 +40,7 @@ final class RowRenderer {
         }
     }
 
-    /** The row as column name → JSON value, in the table's column order. */
+    /** The row as column name → plain value, in the table's column order. */
     Map<String, Object> render(InternalRow row) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
