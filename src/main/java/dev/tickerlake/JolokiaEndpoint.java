@@ -9,6 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Serves {@code /observe/jolokia} in place of Camel 4.18's handler, with the same Jolokia agent and access policy
  * ({@code jolokia-access.xml}), for two reasons. Camel's handler answers every refusal and every malformed request
  * with a 500 ({@code InvocationTargetException}); here a malformed request is a 400 and a refusal a 403, each with its
- * reason. And Jolokia's strict CORS check refuses requests that name no origin, i.e. curl, the Jolokia CLI and
+ * reason (a POST body is checked before Jolokia's parser sees it: JSON, at most {@value #MAX_NESTING} levels deep, one
+ * request object or an array of them, each with a string {@code type}; Jolokia's parser failed malformed or deeply
+ * nested bodies with a 500). And Jolokia's strict CORS check refuses requests that name no origin, i.e. curl, the Jolokia CLI and
  * scrapers; here a request without any browser marker is a non-browser client and is served (behind the management
  * authentication when it is on), while a browser request from a page of another origin is refused. Requests Jolokia
  * itself answers keep its protocol: HTTP 200 with each request's own {@code status} (403 for an operation the policy
@@ -46,6 +53,12 @@ final class JolokiaEndpoint extends ServiceSupport {
     /** Hosts a browser page may be served from to drive Jolokia: this machine (Hawtio on 127.0.0.1:8090 and such). */
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Levels of arrays and objects a POST body may nest: a bulk request of exec calls with nested arguments needs ~6. */
+    static final int MAX_NESTING = 100;
+    /** Reads POST bodies before Jolokia does: nesting limited, nothing after the request. */
+    private static final ObjectMapper REQUESTS = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Logger LOG = LoggerFactory.getLogger(JolokiaEndpoint.class);
 
     private final CamelContext context;
@@ -104,11 +117,17 @@ final class JolokiaEndpoint extends ServiceSupport {
             } else if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
                 throw new BadRequestException("a POST needs a JSON request (or an array of requests) as its body");
             } else {
-                json = jolokia.handlePostRequest(request.uri(), new ByteArrayInputStream(ctx.body().buffer().getBytes()),
-                        StandardCharsets.UTF_8.name(), params);
+                byte[] body = ctx.body().buffer().getBytes();
+                String malformed = malformedPost(body);
+                if (malformed != null) {
+                    throw new BadRequestException(malformed);
+                }
+                json = jolokia.handlePostRequest(request.uri(), new ByteArrayInputStream(body), StandardCharsets.UTF_8.name(),
+                        params);
             }
             answer(ctx, 200, json.toJSONString());
-        } catch (BadRequestException | IllegalArgumentException e) {
+        } catch (BadRequestException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            // Jolokia's request parsing throws the last three for values of the wrong type or shape.
             answer(ctx, 400, problem(400, "bad request", String.valueOf(e.getMessage())));
         } catch (SecurityException e) {
             answer(ctx, 403, problem(403, "forbidden", String.valueOf(e.getMessage())));
@@ -116,6 +135,50 @@ final class JolokiaEndpoint extends ServiceSupport {
             LOG.warn("Jolokia request {} failed: {}", request.path(), e.toString());
             answer(ctx, 500, problem(500, "internal error", e.getClass().getSimpleName()));
         }
+    }
+
+    /**
+     * Why a POST body is not a Jolokia request, or null when it is one: it must be JSON (UTF-8, at most
+     * {@value #MAX_NESTING} levels deep, nothing after it), and either a request object or a non-empty array of them,
+     * each with a string {@code type}. What the request asks for is Jolokia's to judge.
+     */
+    static String malformedPost(byte[] body) {
+        JsonNode json;
+        try {
+            json = REQUESTS.readTree(body);
+        } catch (JsonProcessingException e) {
+            return "the body is not a JSON request: " + e.getOriginalMessage().replaceAll("[\\p{Cntrl}]", "?");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "the body is not a JSON request";
+        }
+        if (json == null || json.isMissingNode()) {
+            return "the body is empty: a POST needs a JSON request (or an array of requests)";
+        }
+        if (json.isArray()) {
+            if (json.isEmpty()) {
+                return "the body is an empty array: a bulk request needs at least one request";
+            }
+            for (int i = 0; i < json.size(); i++) {
+                String wrong = malformedRequest(json.get(i));
+                if (wrong != null) {
+                    return "request " + i + " of the array " + wrong;
+                }
+            }
+            return null;
+        }
+        String wrong = malformedRequest(json);
+        return wrong == null ? null : "the body " + wrong;
+    }
+
+    private static String malformedRequest(JsonNode request) {
+        if (!request.isObject()) {
+            return "is not a JSON object but " + request.getNodeType().name().toLowerCase(Locale.ROOT);
+        }
+        JsonNode type = request.get("type");
+        if (type == null || !type.isTextual() || type.asText().isBlank()) {
+            return "has no \"type\" string (read, write, exec, list, search, version, ...)";
+        }
+        return null;
     }
 
     /**

@@ -102,6 +102,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(500, "internal", String.valueOf(failure.getMessage()));
     }
 
+    /** Seconds after which a 503 is worth asking again ({@code Retry-After}); null for other statuses. */
+    public Integer getRetryAfter() {
+        return status == 503 ? WAREHOUSE_RETRY_AFTER_SECONDS : null;
+    }
+
     /** The HTTP status to answer with. */
     public int getStatus() {
         return status;

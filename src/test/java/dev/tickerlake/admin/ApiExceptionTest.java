@@ -19,6 +19,7 @@ class ApiExceptionTest {
         assertThat(problem.getStatus()).isEqualTo(503);
         assertThat(problem.getError()).isEqualTo("warehouse_unavailable");
         assertThat(problem.getDetail()).contains("Connection refused");
+        assertThat(problem.getRetryAfter()).as("Retry-After seconds").isEqualTo(5);
     }
 
     @Test
@@ -26,5 +27,6 @@ class ApiExceptionTest {
         ApiException problem = ApiException.unexpected(new IllegalStateException("a bug"));
         assertThat(problem.getStatus()).isEqualTo(500);
         assertThat(problem.getBody()).containsEntry("error", "internal").containsEntry("detail", "a bug");
+        assertThat(problem.getRetryAfter()).as("no Retry-After for a bug").isNull();
     }
 }

@@ -1,9 +1,12 @@
 package dev.tickerlake.faults;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
+import dev.tickerlake.testing.KafkaTestClient;
 import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.testing.S3TestClient;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.Identifier;
@@ -149,6 +154,23 @@ final class ExternalLake implements AutoCloseable {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         return ((Number) server.getAttribute(new ObjectName("dev.tickerlake:type=Source,name=replay"), "FramesIn"))
                 .longValue();
+    }
+
+    /**
+     * Writes the last {@code count} frames of {@code workload} again into their raw topics (keyed by market, as the
+     * feed writes them), so the sync job has rows to write even when the replay has ended. They are frames the model
+     * already holds, like the workload's own duplicates: the keyed tables absorb them. Returns how many were sent.
+     */
+    int resendLastFrames(FaultWorkload workload, int count) throws Exception {
+        List<String> lines = Files.readAllLines(workload.file(), StandardCharsets.UTF_8);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (String line : lines.subList(Math.max(0, lines.size() - count), lines.size())) {
+            JsonNode frame = JSON.readTree(line);
+            records.add(new ProducerRecord<>("upbit-" + frame.path("type").asText(), frame.path("code").asText(),
+                    line.getBytes(StandardCharsets.UTF_8)));
+        }
+        new KafkaTestClient(kafka.bootstrapServers()).sendAll(records);
+        return records.size();
     }
 
     /** {@code GET /api/sync} as JSON. */

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * every start, so everything sent before a kill is sent again: the keyed tables must take it as the same rows. After
  * the last start the replay completes and the tables must equal the model: 0 lost, duplicated, wrong or extra.
  *
- * <p>A kill point ({@link KillPoint}) is either a number of frames the start's replay has sent (the feed, the CDC
- * route and the sync job all busy) or a delay after the start's sync job reports RUNNING (its restore, the failover
- * Paimon forces after one, checkpoints and commits). The points come from the seed, which is printed;
+ * <p>A kill point ({@link KillPoint}) is a number of frames the start's replay has sent (the feed, the CDC route and
+ * the sync job all busy), a delay after the start's sync job reports RUNNING (its restore, the failover Paimon forces
+ * after one), or a delay after the start's first commit (checkpoints and commits over restored tables). The points
+ * come from the seed, which is printed;
  * {@code -Dtickerlake.faults.seed=<seed>} draws the same points again (where exactly a delay lands still depends on
  * the machine's speed). Recovery, per restart: from the new process's start to its sync job's first table snapshot
  * past every snapshot on disk at the kill.
@@ -58,13 +59,17 @@ class ProcessKillIT {
     @Test
     void killedWithSigkillAtSeededPointsAndRestartedTheTablesEqualTheModel() throws Exception {
         FaultScale scale = FaultScale.current();
-        int kills = scale.pick(3, 10);
+        // Short (CI): two kills, one while the replay sends and one after its start's first commit (so the next
+        // start restores committed tables). Full: ten, the three kinds in turn.
+        int kills = scale.pick(2, 10);
         int frames = scale.pick(20_000, 100_000);
+        List<KillPoint.Kind> kinds = scale.pick(List.of(KillPoint.Kind.FRAMES, KillPoint.Kind.AFTER_COMMIT),
+                List.of(KillPoint.Kind.values()));
         double maxDelay = scale.pick(6.0, 20.0);
         long seed = Long.getLong(SEED_PROPERTY, new SecureRandom().nextLong());
         FaultWorkload workload = FaultWorkload.builder(dir.resolve("workload.jsonl")).frames(frames).write();
         LakeModel model = LakeModel.of(workload);
-        List<KillPoint> killPoints = KillPoint.draw(new Random(seed), kills, workload.frames(), maxDelay);
+        List<KillPoint> killPoints = KillPoint.draw(new Random(seed), kills, kinds, workload.frames(), maxDelay);
         progress("%s (%s): seed %d, %d kills: %s (replay: -D%s=%d)", SCENARIO, scale.label(), seed, kills, killPoints,
                 SEED_PROPERTY, seed);
         progress("workload %s: %d lines (%d generated, %d late, %d duplicates, %d markets), %d rows expected",
@@ -221,25 +226,34 @@ class ProcessKillIT {
 
     /**
      * Where a kill lands: once the replay has sent {@code frames} frames since the start (the feed, the CDC route and
-     * the sync job busy), or {@code seconds} after the start's sync job reports RUNNING (its restore, the failover Paimon
-     * forces after one, checkpoints and commits).
+     * the sync job busy), or {@code seconds} after the start's sync job reports RUNNING (its restore, the failover
+     * Paimon forces after one, checkpoints and commits), or {@code seconds} after the start's first commit (a table
+     * snapshot newer than those on disk at the start: the tables hold committed rows the next start must restore).
      */
-    record KillPoint(Integer frames, Double seconds) {
+    record KillPoint(Kind kind, long frames, double seconds) {
 
-        static List<KillPoint> draw(Random random, int kills, int lines, double maxSeconds) {
+        enum Kind { FRAMES, AFTER_RUNNING, AFTER_COMMIT }
+
+        /** {@code kills} points, the kinds in turn from a drawn first one; delays in [0, max] seconds. */
+        static List<KillPoint> draw(Random random, int kills, List<Kind> kinds, int lines, double maxSeconds) {
             List<KillPoint> points = new ArrayList<>();
+            int first = random.nextInt(kinds.size());
             for (int i = 0; i < kills; i++) {
-                points.add(random.nextBoolean()
-                        ? new KillPoint(1 + random.nextInt(lines - 1), null)
-                        : new KillPoint(null, Math.round(random.nextDouble() * maxSeconds * 10) / 10.0));
+                Kind kind = kinds.get((first + i) % kinds.size());
+                points.add(kind == Kind.FRAMES
+                        ? new KillPoint(kind, 1 + random.nextInt(lines - 1), 0)
+                        : new KillPoint(kind, 0, Math.round(random.nextDouble() * maxSeconds * 10) / 10.0));
             }
             return points;
         }
 
         @Override
         public String toString() {
-            return frames != null ? "after " + frames + " frames sent"
-                    : String.format(Locale.ROOT, "%.1f s after the sync job runs", seconds);
+            return switch (kind) {
+                case FRAMES -> "after " + frames + " frames sent";
+                case AFTER_RUNNING -> String.format(Locale.ROOT, "%.1f s after the sync job runs", seconds);
+                case AFTER_COMMIT -> String.format(Locale.ROOT, "%.1f s after the start's first commit", seconds);
+            };
         }
     }
 
@@ -252,6 +266,8 @@ class ProcessKillIT {
         Double ready;
         Double running;
         Double recovered;
+        /** When this start first committed: a table snapshot past those on disk at its start (nanoTime), or 0. */
+        long committedAt;
         /** The last figures seen: frames the replay sent, the sync job's id and last checkpoint. */
         long frames;
         String jobId;
@@ -278,7 +294,7 @@ class ProcessKillIT {
                 }
                 try {
                     frames = Math.max(frames, number(SOURCE, "FramesIn"));
-                    if (point != null && point.frames() != null && frames >= point.frames()) {
+                    if (point != null && point.kind() == KillPoint.Kind.FRAMES && frames >= point.frames()) {
                         return;
                     }
                     if (ready == null && "UP".equals(app.management("/observe/health/ready").path("status").asText())) {
@@ -299,17 +315,24 @@ class ProcessKillIT {
                             progress("start %d: ready %.1f s, sync job RUNNING %.1f s after the start (%s)", number,
                                     ready, running, sync.path("resumedFrom").asText());
                         }
-                        if (atKill != null && recovered == null && running != null && newSnapshot(sync)) {
-                            recovered = seconds(started);
-                            progress("start %d: recovered, a new table snapshot %.1f s after the start", number,
-                                    recovered);
+                        if (committedAt == 0 && running != null && newSnapshot(sync)) {
+                            committedAt = System.nanoTime();
+                            if (atKill != null) {
+                                recovered = seconds(started);
+                                progress("start %d: recovered, a new table snapshot %.1f s after the start", number,
+                                        recovered);
+                            }
                         }
                     }
                     if (point == null && (atKill == null ? running != null : recovered != null)) {
                         return;
                     }
-                    if (point != null && point.seconds() != null && running != null
+                    if (point != null && point.kind() == KillPoint.Kind.AFTER_RUNNING && running != null
                             && System.nanoTime() >= runningAt + (long) (point.seconds() * 1e9)) {
+                        return;
+                    }
+                    if (point != null && point.kind() == KillPoint.Kind.AFTER_COMMIT && committedAt != 0
+                            && System.nanoTime() >= committedAt + (long) (point.seconds() * 1e9)) {
                         return;
                     }
                     last = null;
@@ -336,7 +359,7 @@ class ProcessKillIT {
         private boolean newSnapshot(JsonNode sync) {
             for (String table : LakeModel.TABLES) {
                 JsonNode snapshot = sync.path("tables").path(LakeCheck.DATABASE + "." + table).path("snapshot");
-                if (snapshot.isNumber() && snapshot.asLong() > atKill.getOrDefault(table, 0L)) {
+                if (snapshot.isNumber() && snapshot.asLong() > (atKill == null ? 0L : atKill.getOrDefault(table, 0L))) {
                     return true;
                 }
             }

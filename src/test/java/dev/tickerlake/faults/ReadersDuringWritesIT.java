@@ -61,7 +61,7 @@ class ReadersDuringWritesIT {
                 int maxRequestsPerReader, Duration readersDeadline) {
         static Plan of(FaultScale scale) {
             return scale.pick(
-                    new Plan(6_000, 60, 4, 1, Duration.ofSeconds(8), Duration.ofSeconds(40), 2_000,
+                    new Plan(6_000, 60, 4, 1, Duration.ofSeconds(6), Duration.ofSeconds(30), 2_000,
                             Duration.ofSeconds(180)),
                     new Plan(40_000, 60, 8, 3, Duration.ofSeconds(15), Duration.ofSeconds(100), 20_000,
                             Duration.ofSeconds(600)));

@@ -11,16 +11,22 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fault-injecting HTTP proxy on 127.0.0.1 in front of an S3 server: it passes every request through unchanged (the
  * signature stays valid: the client signs the proxy's host, and the S3 server checks what it received), until
  * {@link #denyWritesUnder(String)} makes it answer S3's non-retryable {@code 403 AccessDenied} to every write
- * (PUT, POST, DELETE) of a key under a prefix, as a bucket policy changed under a running job would.
+ * (PUT, POST, DELETE) of a key under a prefix, as a bucket policy changed under a running job would, or
+ * {@link #denyDataFileWritesUnder(String)} to the writes of Paimon data files only (keys under a {@code bucket-N/}
+ * directory). A refusal is a complete, well-formed HTTP exchange: the proxy reads whatever request body the client
+ * sends before it closes the connection, so the client sees the 403 and never a reset connection, which its retry
+ * policies would retry instead of failing.
  */
 final class S3FaultProxy implements AutoCloseable {
 
@@ -32,7 +38,12 @@ final class S3FaultProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong denied = new AtomicLong();
+    private static final int MAX_DENIALS_KEPT = 20;
+    private static final int DRAIN_MILLIS = 5_000;
+
+    private final List<String> denials = new CopyOnWriteArrayList<>();
     private volatile String denyPrefix;
+    private volatile boolean dataFilesOnly;
     private volatile boolean closed;
 
     /** Listens on a free port on 127.0.0.1 and forwards to {@code upstreamPort} on 127.0.0.1. */
@@ -52,6 +63,18 @@ final class S3FaultProxy implements AutoCloseable {
 
     /** From now on, writes of keys under {@code pathPrefix} (path style, e.g. {@code /paimon/warehouse}) get a 403. */
     void denyWritesUnder(String pathPrefix) {
+        dataFilesOnly = false;
+        denyPrefix = pathPrefix;
+    }
+
+    /**
+     * From now on, writes of Paimon data files (keys with a {@code /bucket-} directory: data and changelog files) under
+     * {@code pathPrefix} get a 403; schemas, manifests, snapshots and hints are still written. Only the sync job's
+     * writer writes these, when it flushes at a checkpoint, so it is the writer task that fails, at once: nothing
+     * else waits on them (Paimon retries a failed snapshot commit, and only logs a table it could not create).
+     */
+    void denyDataFileWritesUnder(String pathPrefix) {
+        dataFilesOnly = true;
         denyPrefix = pathPrefix;
     }
 
@@ -67,6 +90,11 @@ final class S3FaultProxy implements AutoCloseable {
     /** Requests answered 403 so far. */
     long denied() {
         return denied.get();
+    }
+
+    /** The first requests answered 403, as {@code METHOD /path}. */
+    List<String> denials() {
+        return List.copyOf(denials);
     }
 
     @Override
@@ -111,8 +139,7 @@ final class S3FaultProxy implements AutoCloseable {
                 }
                 requests.incrementAndGet();
                 Request request = Request.parse(head);
-                String prefix = denyPrefix;
-                if (prefix != null && WRITES.contains(request.method) && request.path.startsWith(prefix)) {
+                if (refused(request)) {
                     deny(client, in, request);
                     break;
                 }
@@ -134,7 +161,17 @@ final class S3FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Answers 403 AccessDenied and closes the connection; reads the body first unless the client awaits a 100. */
+    private boolean refused(Request request) {
+        String prefix = denyPrefix;
+        return prefix != null && WRITES.contains(request.method) && request.path.startsWith(prefix)
+                && (!dataFilesOnly || request.path.substring(prefix.length()).contains("/bucket-"));
+    }
+
+    /**
+     * Answers 403 AccessDenied and closes the connection: reads the body first unless the client awaits a 100 (then
+     * the client sends none, or one it started before the answer, which is read and dropped after it), so that the
+     * client reads the answer instead of a reset.
+     */
     private void deny(Socket client, InputStream in, Request request) throws IOException {
         if (!request.expectContinue) {
             copyBody(in, OutputStream.nullOutputStream(), request);
@@ -150,6 +187,21 @@ final class S3FaultProxy implements AutoCloseable {
         out.write(bytes);
         out.flush();
         client.shutdownOutput();
+        // Read until the client closes its side (it reads the answer first), for at most a few seconds.
+        long answered = System.nanoTime();
+        long after = 0;
+        String end = "client closed";
+        client.setSoTimeout(DRAIN_MILLIS);
+        try {
+            after = in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            end = e.getClass().getSimpleName();
+        }
+        if (denials.size() < MAX_DENIALS_KEPT) {
+            denials.add(request.method + " " + request.path + " (" + (request.expectContinue ? "100-continue, " : "")
+                    + request.contentLength + " bytes" + (request.chunked ? " chunked" : "") + "; then " + after
+                    + " bytes, " + end + " after " + (System.nanoTime() - answered) / 1_000_000 + " ms)");
+        }
     }
 
     private static void pipe(Socket from, Socket to) {

@@ -9,36 +9,44 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The servers under tickerlake fail while a replay streams through it, each test on servers and data of its own: the
- * S3 server goes away and comes back (2), the Kafka broker restarts (3), S3 refuses the sync job's writes so a task
- * fails (4). After each, the tables must equal the model of the workload, and an operator must have seen the fault and
- * the recovery without doing anything.
+ * S3 server goes away and comes back (2), the Kafka broker restarts (3), S3 refuses the sync job's data-file writes
+ * so its writer task fails (4). After each, the tables must equal the model of the workload, and an operator must have
+ * seen the fault and the recovery without doing anything.
  */
 class ServerFaultsIT {
 
     private static final FaultScale SCALE = FaultScale.current();
     /**
      * Distinct frames of the shared workload; their message times span 10 minutes, replayed {@link #SPEED} times faster
-     * (system property {@code tickerlake.faults.speed} on a slow machine, so the faults still hit mid-stream).
+     * (system property {@code tickerlake.faults.speed} on a slow machine, so the faults still hit mid-stream): 25 s of
+     * stream in the short run, which leaves over 10 s of it after the sync job's first snapshot on a quiet machine.
      */
     private static final int FRAMES = SCALE.pick(15_000, 20_000);
     private static final double SPEED = Double.parseDouble(System.getProperty("tickerlake.faults.speed",
-            String.valueOf(SCALE.pick(15.0, 6.0))));
+            String.valueOf(SCALE.pick(24.0, 6.0))));
     private static final Duration OUTAGE = SCALE.pick(Duration.ofSeconds(10), Duration.ofSeconds(30));
     private static final int KAFKA_RESTARTS = SCALE.pick(1, 3);
     private static final int JOB_FAILURES = SCALE.pick(1, 3);
     private static final Duration STARTED = Duration.ofMinutes(5);
     private static final Duration RECOVERED = Duration.ofMinutes(4);
     private static final Duration MATCHED = Duration.ofMinutes(3);
+    /**
+     * From the denied data-file writes to the job's restart: the next checkpoint's flush, then Flink's restart delay,
+     * seconds in all; 60 s leaves room for S3A's own retries (7, 0.5 s doubling) should a 403 reach it as something else.
+     */
+    private static final Duration FAILED = Duration.ofSeconds(60);
+    /** Frames of the workload sent again while the data-file writes are denied (4). */
+    private static final int RESENT = 300;
 
     @TempDir
     static Path shared;
@@ -137,38 +145,59 @@ class ServerFaultsIT {
     @Test
     void aSyncJobTaskFailureMidStreamRestartsFromItsCheckpointAndShowsInApiJmxAndMetrics() throws Exception {
         String scenario = "4 sync job failure";
-        // Full scale only: on a quiet machine the stream can end before the denied writes, and a write S3 refuses
-        // mid-upload was seen retried for minutes instead of failing the task (the CI run on 2026-12-07 waited 60 s
-        // with the checkpoints stalled and no restart). Until the injection fails a task deterministically, CI
-        // does not run it; `mvn -B -Pfaults verify` does.
-        assumeTrue(FaultScale.current() == FaultScale.FULL, "scenario 4 runs in the full suite only (-Pfaults)");
         try (ExternalLake lake = ExternalLake.start(dir, workload, SPEED, true, Map.of());
              SyncWatch watch = new SyncWatch(lake, scenario)) {
             lake.awaitRunningWithSnapshotAfter(Instant.EPOCH, STARTED);
             List<Double> recoveries = new ArrayList<>();
+            List<Double> failedAfter = new ArrayList<>();
             Instant firstFault = Instant.now();
             List<String> streamAtFaults = new ArrayList<>();
             List<String> causesSeen = new ArrayList<>();
             for (int i = 1; i <= JOB_FAILURES; i++) {
-                streamAtFaults.add(lake.framesSent() + " of " + workload.frames());
+                long sent = lake.framesSent();
+                streamAtFaults.add(sent + " of " + workload.frames());
                 int restartsBefore = ((Number) lake.syncJobAttribute("Restarts")).intValue();
                 long deniedBefore = lake.proxy.denied();
-                lake.proxy.denyWritesUnder("/paimon/warehouse");
-                System.out.println("[faults] " + scenario + ": S3 answers 403 AccessDenied to writes under the "
-                        + "warehouse (" + i + "/" + JOB_FAILURES + ")");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> ((Number) lake.syncJobAttribute("Restarts")).intValue() > restartsBefore);
+                // Only the data files: the writer writes them when it flushes at the next checkpoint (every 2 s here)
+                // and fails at once on the 403. Denying every write under the warehouse also refused Paimon's table,
+                // manifest and snapshot writes, whose failures Paimon retries or only logs: on a quiet machine (CI,
+                // 2026-12-07) that stalled the checkpoints for over a minute without failing a task.
+                // The writer needs rows to flush: frames of the workload sent again (the model holds them already)
+                // give it some even when the replay has ended, as it may have on a loaded machine.
+                Instant faultStart = Instant.now();
+                lake.proxy.denyDataFileWritesUnder("/paimon/warehouse");
+                int resent = lake.resendLastFrames(workload, RESENT);
+                System.out.println("[faults] " + scenario + ": S3 answers 403 AccessDenied to data-file writes under "
+                        + "the warehouse (" + i + "/" + JOB_FAILURES + ", " + sent + " of " + workload.frames()
+                        + " frames sent; " + resent + " of them sent again)");
+                try {
+                    // The injected failure itself, not Paimon's deliberate one after the previous fault's restore.
+                    await().atMost(FAILED).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        JsonNode failure = lake.apiSync().path("lastFailure");
+                        return failure.path("cause").asText().contains("AccessDenied")
+                                && !Instant.parse(failure.path("at").asText("1970-01-01T00:00:00Z")).isBefore(faultStart);
+                    });
+                    causesSeen.add("api: " + lake.apiSync().path("lastFailure").path("cause").asText());
+                    causesSeen.add("jmx: " + lake.syncJobAttribute("LastFailureCause"));
+                    await().atMost(FAILED).pollInterval(Duration.ofMillis(100))
+                            .until(() -> ((Number) lake.syncJobAttribute("Restarts")).intValue() > restartsBefore);
+                } catch (ConditionTimeoutException e) {
+                    throw new AssertionError("no job restart within " + FAILED.toSeconds() + " s of the denial; denied "
+                            + lake.proxy.denials() + ", " + lake.framesSent() + " frames sent, sync job "
+                            + lake.apiSync(), e);
+                }
                 lake.proxy.allowAll();
                 Instant faultEnd = Instant.now();
-                causesSeen.add("api: " + lake.apiSync().path("lastFailure").path("cause").asText());
-                causesSeen.add("jmx: " + lake.syncJobAttribute("LastFailureCause"));
-                System.out.println("[faults] " + scenario + ": writes allowed again after "
-                        + (lake.proxy.denied() - deniedBefore) + " denied; job restarts "
+                failedAfter.add(seconds(faultStart, faultEnd));
+                System.out.println("[faults] " + scenario + ": job restarted " + seconds(faultStart, faultEnd)
+                        + " s after the denial began (" + (lake.proxy.denied() - deniedBefore) + " denied, e.g. "
+                        + lake.proxy.denials().stream().reduce((a, b) -> b).orElse("none")
+                        + "); writes allowed again; job restarts "
                         + lake.syncJobAttribute("Restarts"));
                 Instant recovered = lake.awaitRunningWithSnapshotAfter(faultEnd, RECOVERED);
                 recoveries.add(seconds(faultEnd, recovered));
                 System.out.println("[faults] " + scenario + ": RUNNING with a new snapshot "
-                        + seconds(faultEnd, recovered) + " s after the fault ended");
+                        + seconds(faultEnd, recovered) + " s after the restart");
             }
             Discrepancies d = LakeCheck.awaitMatch(model, lake::checkCatalog, MATCHED);
             System.out.println("[faults] " + scenario + ": " + d);
@@ -176,9 +205,11 @@ class ServerFaultsIT {
             JsonNode sync = lake.apiSync();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("seed", workload.seed());
+            details.put("restartSecondsAfterDenial", failedAfter);
             details.put("recoverySeconds", recoveries);
             details.put("framesSentAtFaults", streamAtFaults);
             details.put("denied", lake.proxy.denied());
+            details.put("deniedRequests", lake.proxy.denials().stream().limit(5).toList());
             details.put("causesSeen", causesSeen.stream().map(c -> c.length() > 160 ? c.substring(0, 160) : c).toList());
             details.put("apiSync", sync.toString());
             details.put("jmxRestarts", lake.syncJobAttribute("Restarts"));
@@ -193,8 +224,9 @@ class ServerFaultsIT {
             // The latest failure may be Paimon's own, deliberate one after restoring a checkpoint; the injected one was
             // the latest right after its restart.
             assertThat(sync.path("lastFailure").path("cause").asText()).as(sync.toString()).isNotBlank();
-            assertThat(causesSeen).anyMatch(c -> c.startsWith("api: ") && c.contains("AccessDenied"))
-                    .anyMatch(c -> c.startsWith("jmx: ") && c.contains("AccessDenied"));
+            assertThat(causesSeen).filteredOn(c -> c.startsWith("api: ")).hasSize(JOB_FAILURES)
+                    .allMatch(c -> c.contains("AccessDenied"));
+            assertThat(causesSeen).filteredOn(c -> c.startsWith("jmx: ")).anyMatch(c -> c.contains("AccessDenied"));
             assertThat(((Number) lake.syncJobAttribute("Restarts")).intValue()).isGreaterThanOrEqualTo(JOB_FAILURES);
             assertThat(lake.metric("tickerlake_sync_job_restarts")).hasValueSatisfying(v ->
                     assertThat(v).isGreaterThanOrEqualTo(JOB_FAILURES));

@@ -1,5 +1,6 @@
 package dev.tickerlake.lake;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,23 @@ class TableReadsTest {
                 third.deltaRecordCount()));
         assertThat(second.snapshots().get(0).commitTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(service.snapshots(DATABASE, "ticker", null, null).snapshots()).hasSize(5);
+    }
+
+    /**
+     * A snapshot file the sync job is writing at that moment ({@code snapshot-<id>-<uuid>} next to the snapshots) was
+     * read as a snapshot id and the listing failed with a 500 (the hostile-HTTP full run, seed 20261207, sample 6562).
+     */
+    @Test
+    void aSnapshotFileBeingWrittenIsNoSnapshotAndNoFailure() throws Exception {
+        Path stray = warehouse.resolve(DATABASE + ".db").resolve("ticker").resolve("snapshot")
+                .resolve("snapshot-" + (ids[4] + 1) + "-ae560951-c7f2-4389-a9eb-5d02317f04c5");
+        Files.writeString(stray, "{}");
+        try {
+            assertThat(service.snapshots(DATABASE, "ticker", null, null).snapshots()).extracting(s -> s.id())
+                    .containsExactly(ids[4], ids[3], ids[2], ids[1], ids[0]);
+        } finally {
+            Files.delete(stray);
+        }
     }
 
     @Test

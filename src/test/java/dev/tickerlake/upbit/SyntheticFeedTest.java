@@ -2,6 +2,7 @@ package dev.tickerlake.upbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class SyntheticFeedTest {
@@ -153,19 +153,27 @@ class SyntheticFeedTest {
         assertThat(sink.frames()).isEqualTo(generate(feed(11).rate(50_000).build(), 1_000));
     }
 
-    /** The rate requirement: over 10 s at 200 frames/s, 2000 frames ± 5%. The one slow test (≈11 s). */
+    /**
+     * The issue's rate requirement, 2000 frames ± 5% at the requested rate (there: 200 frames/s over 10 s), at
+     * 1000 frames/s over 2 s: the same frames and tolerance in a fifth of the time. Waits for the first frame after the
+     * window, not a fixed time.
+     */
     @Test
-    @Tag("slow")
-    void holdsTheRequestedRateOverTenSeconds() throws Exception {
+    void holdsTheRequestedRate() throws Exception {
+        Duration window = Duration.ofSeconds(2);
         CollectingSink sink = new CollectingSink();
-        try (SyntheticFeed feed = SyntheticFeed.builder().markets(20).rate(200).seed(1).build()) {
+        try (SyntheticFeed feed = SyntheticFeed.builder().markets(20).rate(1000).seed(1).build()) {
             feed.start(sink);
-            TimeUnit.MILLISECONDS.sleep(10_600);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                List<CollectingSink.Received> received = sink.received();
+                return !received.isEmpty()
+                        && received.get(received.size() - 1).nanos() - received.get(0).nanos() >= window.toNanos();
+            });
         }
         List<CollectingSink.Received> received = sink.received();
         long first = received.get(0).nanos();
-        long inTenSeconds = received.stream().filter(r -> r.nanos() - first < Duration.ofSeconds(10).toNanos()).count();
-        assertThat(inTenSeconds).isCloseTo(2000, within(100L));
+        long inWindow = received.stream().filter(r -> r.nanos() - first < window.toNanos()).count();
+        assertThat(inWindow).isCloseTo(2000, within(100L));
     }
 
     private static SyntheticFeed.Builder feed(long seed) {

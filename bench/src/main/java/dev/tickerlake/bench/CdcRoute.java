@@ -9,7 +9,9 @@ import dev.tickerlake.testing.RunningTickerlake;
  * The CDC route alone, with Kafka at both ends: N frames pre-loaded on the raw topics, then tickerlake started without
  * the sync job; frames/s from the first envelope on {@code upbit-cdc} to the last one (envelopes and dead letters
  * counted by the topics' end offsets every 100 ms). The last one is known once the route's consumer group has
- * committed every raw offset, or there is a record out per frame in, and the output has stopped growing for 1 s.
+ * committed every raw offset (the route commits a batch only after Kafka acknowledged its envelopes and dead letters,
+ * routes/ticker-cdc.camel.yaml) and the output has stopped growing for 1 s. A batch sent again after a failure adds
+ * records out, so their count is no sign of completion.
  */
 final class CdcRoute {
 
@@ -46,9 +48,9 @@ final class CdcRoute {
                         last = written;
                     }
                     boolean quiet = lastGrowth > 0 && now - lastGrowth > 1_000_000_000L;
-                    // Done: the group committed every raw offset, or (it commits none) a record out per frame in.
-                    boolean consumed = servers.committed(group, Servers.RAW_TOPICS) >= frames || last >= frames;
-                    // Unconfirmed: fewer records than frames and nothing written for 30 s.
+                    // Done: the group committed every raw offset, i.e. every frame's output was acknowledged.
+                    boolean consumed = servers.committed(group, Servers.RAW_TOPICS) >= frames;
+                    // Unconfirmed: not every offset committed and nothing written for 30 s.
                     boolean stalled = lastGrowth > 0 && now - lastGrowth > 30_000_000_000L;
                     if (quiet && consumed || stalled || now > deadline) {
                         long deadLetters = servers.endOffsets(List.of(Servers.DLQ_TOPIC));
@@ -61,7 +63,7 @@ final class CdcRoute {
                         }
                         Progress.say("%s: CDC route %,.0f frames/s (%,d envelopes, %,d dead letters%s)", name,
                                 run.framesPerSecond(), run.envelopes(), deadLetters,
-                                consumed ? "" : ", NOT complete: no output for 30 s");
+                                consumed ? "" : ", NOT complete: not every raw offset committed");
                         return run;
                     }
                     Thread.sleep(100);
