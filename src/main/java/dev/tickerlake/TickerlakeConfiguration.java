@@ -10,19 +10,20 @@ import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.admin.AdminAuth;
 import dev.tickerlake.admin.SyncControl;
+import dev.tickerlake.admin.TablesApi;
 import dev.tickerlake.cdc.CdcCounters;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
 import dev.tickerlake.health.RetentionHealth;
 import dev.tickerlake.kafka.RetentionSettings;
 import dev.tickerlake.kafka.Topics;
-import dev.tickerlake.paimon.ManagedSyncJob;
-import dev.tickerlake.paimon.S3Settings;
-import dev.tickerlake.paimon.SyncJob;
-import dev.tickerlake.paimon.SyncJobHealth;
-import dev.tickerlake.paimon.SyncJobSettings;
-import dev.tickerlake.paimon.TableMonitor;
-import dev.tickerlake.paimon.TimeTravelService;
+import dev.tickerlake.sync.ManagedSyncJob;
+import dev.tickerlake.support.S3Settings;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobHealth;
+import dev.tickerlake.sync.SyncJobSettings;
+import dev.tickerlake.lake.TableMonitor;
+import dev.tickerlake.lake.TimeTravelService;
 import dev.tickerlake.upbit.Feed;
 import dev.tickerlake.upbit.ManagedFeed;
 import dev.tickerlake.upbit.FrameSources;
@@ -114,25 +115,27 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         Feed feed = new Feed(context, "direct:upbit-frame", 1000);
         context.getRegistry().bind("feed", feed);
 
-        SyncJob syncJob = new SyncJob(syncJobSettings(props, dataDir));
+        S3Settings s3Settings = new S3Settings(property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
+                property(props, S3_SECRET_KEY, ""), true, property(props, "tickerlake.s3.region", "us-east-1"));
+        SyncJob syncJob = new SyncJob(syncJobSettings(props, dataDir, s3Settings));
         context.getRegistry().bind("syncJob", syncJob);
         // Added after the embedded servers, so stopped before them: the savepoint still reaches Kafka and S3.
         context.addService(new Closing(syncJob), true, true);
         SyncJobHealth syncJobHealth = new SyncJobHealth(syncJob);
 
         TimeTravelService timeTravel = new TimeTravelService(property(props, "tickerlake.paimon.warehouse",
-                "s3://paimon/warehouse"), property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
-                property(props, S3_SECRET_KEY, ""));
+                "s3://paimon/warehouse"), s3Settings);
         timeTravel.setReadBudgetBytes(Long.parseLong(property(props, "tickerlake.admin.read-budget",
                 String.valueOf(TimeTravelService.DEFAULT_READ_BUDGET_BYTES))));
-        context.getRegistry().bind("timeTravel", timeTravel);
         context.addService(new Closing(timeTravel), true, true);
+        TablesApi tablesApi = new TablesApi(timeTravel);
+        context.getRegistry().bind("tablesApi", tablesApi);
 
         Monitoring monitoring = new Monitoring(context);
         TableMonitor tableMonitor = new TableMonitor(timeTravel, property(props, "tickerlake.paimon.database", "upbit"),
                 table -> monitoring.manage(table, "Table", table.name()));
         context.getRegistry().bind("tableMonitor", tableMonitor);
-        context.getRegistry().bind("syncControl", new SyncControl(syncJob, timeTravel, tableMonitor));
+        context.getRegistry().bind("syncControl", new SyncControl(syncJob, tablesApi, tableMonitor));
         ManagedFeed managedFeed = new ManagedFeed(feed, property(props, "tickerlake.source", "upbit"));
         ManagedSyncJob managedSyncJob = new ManagedSyncJob(syncJob);
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -221,7 +224,7 @@ public class TickerlakeConfiguration implements CamelConfiguration {
     }
 
     /** The sync job's settings, from the same S3 and Kafka settings the routes use (one place for credentials). */
-    private static SyncJobSettings syncJobSettings(PropertiesComponent props, Path dataDir) {
+    private static SyncJobSettings syncJobSettings(PropertiesComponent props, Path dataDir, S3Settings s3) {
         Map<String, String> tableOptions = new LinkedHashMap<>();
         for (String option : property(props, "tickerlake.paimon.table-options", "").split(",")) {
             int eq = option.indexOf('=');
@@ -232,8 +235,7 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         String restPort = property(props, "tickerlake.flink.rest-port", "");
         return SyncJobSettings.builder()
                 .warehouse(property(props, "tickerlake.paimon.warehouse", "s3://paimon/warehouse"))
-                .s3(new S3Settings(property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
-                        property(props, S3_SECRET_KEY, ""), true, property(props, "tickerlake.s3.region", "us-east-1")))
+                .s3(s3)
                 .bootstrapServers(property(props, KAFKA_BOOTSTRAP, ""))
                 .topic("upbit-cdc")
                 .consumerGroup(property(props, "tickerlake.paimon.consumer-group", "tickerlake-paimon-sync"))

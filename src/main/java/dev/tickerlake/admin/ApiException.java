@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import dev.tickerlake.lake.LakeException;
 import org.apache.camel.Exchange;
 
 /**
@@ -57,6 +58,20 @@ public class ApiException extends RuntimeException {
      */
     public static ApiException tooLarge(String error, String detail) {
         return new ApiException(413, error, detail);
+    }
+
+    /**
+     * The answer to a lake call the lake refused, the one place its kinds become statuses: INVALID 400, NOT_FOUND 404,
+     * CONFLICT 409, TOO_LARGE 413; its code and detail as they are.
+     */
+    public static ApiException of(LakeException refused) {
+        int status = switch (refused.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+        };
+        return new ApiException(status, refused.code(), refused.detail());
     }
 
     /**

@@ -3,13 +3,6 @@ package dev.tickerlake.admin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -22,6 +15,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tickerlake.lake.Instants;
+import dev.tickerlake.lake.WhereCondition;
 
 /**
  * Validation of the admin API's request parameters, as they arrive (text from the query string or a JSON body); the
@@ -33,8 +28,6 @@ public final class RequestParams {
     /** Database, table and tag names. */
     public static final Pattern NAME = Pattern.compile("^[a-z0-9_]{1,64}$");
     private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,18}$");
-    /** A '+' of an offset that arrived as ' ' because the query string was not encoded. */
-    private static final Pattern SPACE_FOR_PLUS_OFFSET = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T.*) (\\d{2}(:?\\d{2})?)$");
 
     /** One JSON value per body: trailing content is an error, not ignored. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -107,7 +100,7 @@ public final class RequestParams {
         if (Pattern.matches("^-?[0-9]{1,18}$", text)) {
             return Long.parseLong(text);
         }
-        Instant instant = parseInstant(text);
+        Instant instant = Instants.parse(text);
         if (instant == null) {
             throw ApiException.badRequest("invalid_timestamp", what + " must be epoch milliseconds or ISO-8601 "
                     + "(e.g. 2024-05-01T00:00:00Z), got '" + abbreviate(value) + "'");
@@ -117,27 +110,6 @@ public final class RequestParams {
         } catch (ArithmeticException beyondEpochMillis) {
             throw ApiException.badRequest("invalid_timestamp", what + " is outside the range of epoch milliseconds, got '"
                     + abbreviate(value) + "'");
-        }
-    }
-
-    /** ISO-8601 date-time (offset optional, UTC when absent; ' ' accepted for 'T') or date; null when neither. */
-    public static Instant parseInstant(String text) {
-        String iso = text.trim();
-        if (iso.length() > 10 && iso.charAt(10) == ' ') {
-            iso = iso.substring(0, 10) + 'T' + iso.substring(11);
-        }
-        iso = SPACE_FOR_PLUS_OFFSET.matcher(iso).replaceFirst("$1+$2");
-        try {
-            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(iso, ZonedDateTime::from, LocalDateTime::from);
-            return parsed instanceof ZonedDateTime zoned
-                    ? zoned.toInstant()
-                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException notDateTime) {
-            try {
-                return LocalDate.parse(iso).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
         }
     }
 
@@ -159,9 +131,25 @@ public final class RequestParams {
                 conditions.addAll(where(value));
             }
         } else {
-            conditions.add(WhereCondition.parse(raw.toString()));
+            conditions.add(whereCondition(raw.toString()));
         }
         return conditions;
+    }
+
+    /** One {@code col:value} condition; the value is everything after the first ':' and may itself contain ':'. */
+    public static WhereCondition whereCondition(String text) {
+        if (text == null) {
+            throw ApiException.badRequest("invalid_where", "where must be col:value, got nothing");
+        }
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw ApiException.badRequest("invalid_where", "where must be col:value, got '" + text + "'");
+        }
+        String column = text.substring(0, colon).trim();
+        if (column.isEmpty()) {
+            throw ApiException.badRequest("invalid_where", "where must name a column before ':', got '" + text + "'");
+        }
+        return new WhereCondition(column, text.substring(colon + 1));
     }
 
     /**

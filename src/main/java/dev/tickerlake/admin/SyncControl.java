@@ -3,11 +3,11 @@ package dev.tickerlake.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.paimon.SyncJob;
-import dev.tickerlake.paimon.SyncJobState;
-import dev.tickerlake.paimon.TableMonitor;
-import dev.tickerlake.paimon.TimeTravelService;
+import dev.tickerlake.lake.Instants;
+import dev.tickerlake.lake.Rollback;
+import dev.tickerlake.lake.TableMonitor;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobState;
 
 /**
  * The sync job as the admin API sees it: its state with the tables' latest snapshots, stop (savepoint) and start,
@@ -17,10 +17,10 @@ import dev.tickerlake.paimon.TimeTravelService;
 public final class SyncControl {
 
     private final SyncJob job;
-    private final TimeTravelService tables;
+    private final TablesApi tables;
     private final TableMonitor monitor;
 
-    public SyncControl(SyncJob job, TimeTravelService tables, TableMonitor monitor) {
+    public SyncControl(SyncJob job, TablesApi tables, TableMonitor monitor) {
         this.job = job;
         this.tables = tables;
         this.monitor = monitor;
@@ -54,7 +54,7 @@ public final class SyncControl {
         monitor.latest().forEach((name, known) -> {
             Map<String, Object> latest = new LinkedHashMap<>();
             latest.put("snapshot", known.snapshotId());
-            latest.put("commitTime", known.commitMillis() == null ? null : Responses.isoUtc(known.commitMillis()));
+            latest.put("commitTime", known.commitMillis() == null ? null : Instants.isoUtc(known.commitMillis()));
             latest.put("freshnessMillis", known.freshnessMillis());
             byTable.put(name, latest);
         });

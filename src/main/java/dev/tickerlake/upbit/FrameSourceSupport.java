@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
+import dev.tickerlake.support.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

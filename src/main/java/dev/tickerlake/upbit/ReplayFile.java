@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.zip.GZIPInputStream;
 
+import dev.tickerlake.support.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
+import dev.tickerlake.support.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tickerlake.admin.Responses.Diff;
-import dev.tickerlake.admin.Responses.Rows;
-import dev.tickerlake.admin.Responses.TagInfo;
+import dev.tickerlake.lake.Diff;
+import dev.tickerlake.lake.Rows;
+import dev.tickerlake.lake.TagInfo;
 import dev.tickerlake.admin.Responses.TagList;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.health.BucketsReadiness;
-import dev.tickerlake.paimon.TimeTravelService;
+import dev.tickerlake.lake.TimeTravelService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.model.ModelCamelContext;
@@ -47,9 +47,9 @@ class AdminApiReadsTest {
     private static volatile CountDownLatch finish = new CountDownLatch(0);
 
     /** Reads that signal they started, then wait for the test. */
-    static final class WaitingReads extends TimeTravelService {
+    static final class WaitingReads extends TablesApi {
         WaitingReads() {
-            super(Map.of("warehouse", "file:///nonexistent"));
+            super(new TimeTravelService(Map.of("warehouse", "file:///nonexistent")));
         }
 
         @Override
@@ -96,7 +96,7 @@ class AdminApiReadsTest {
     static void start() throws Exception {
         port = EmbeddedKafka.freePort();
         main = new Main();
-        main.bind("timeTravel", new WaitingReads());
+        main.bind("tablesApi", new WaitingReads());
         main.bind("adminAuth", new NoAuth());
         main.bind("syncControl", new SyncControl(null, null, null));
         // No bucket to wait for: the tables are readable at once.

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tickerlake.lake.WhereCondition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,12 +77,12 @@ class RequestParamsTest {
 
     @Test
     void whereIsColumnColonValueAndTheValueMayContainColons() {
-        assertThat(WhereCondition.parse("market:KRW-BTC")).isEqualTo(new WhereCondition("market", "KRW-BTC"));
-        assertThat(WhereCondition.parse("timestamp:2024-05-01T00:00:00Z"))
+        assertThat(RequestParams.whereCondition("market:KRW-BTC")).isEqualTo(new WhereCondition("market", "KRW-BTC"));
+        assertThat(RequestParams.whereCondition("timestamp:2024-05-01T00:00:00Z"))
                 .isEqualTo(new WhereCondition("timestamp", "2024-05-01T00:00:00Z"));
-        assertThat(WhereCondition.parse("symbol:")).isEqualTo(new WhereCondition("symbol", ""));
+        assertThat(RequestParams.whereCondition("symbol:")).isEqualTo(new WhereCondition("symbol", ""));
         for (String bad : new String[] {"market", ":KRW-BTC", " :x", ""}) {
-            assertBadRequest(() -> WhereCondition.parse(bad), "invalid_where");
+            assertBadRequest(() -> RequestParams.whereCondition(bad), "invalid_where");
         }
     }
 

@@ -5,14 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tickerlake.admin.Responses.Change;
-import dev.tickerlake.admin.Responses.Diff;
-import dev.tickerlake.admin.Responses.Rollback;
-import dev.tickerlake.admin.Responses.Rows;
-import dev.tickerlake.admin.Responses.SnapshotInfo;
+import dev.tickerlake.lake.Change;
+import dev.tickerlake.lake.Diff;
+import dev.tickerlake.lake.Instants;
+import dev.tickerlake.lake.Rollback;
+import dev.tickerlake.lake.Rows;
+import dev.tickerlake.lake.SnapshotInfo;
 import dev.tickerlake.admin.Responses.SnapshotPage;
-import dev.tickerlake.admin.Responses.SnapshotRef;
-import dev.tickerlake.admin.Responses.TagInfo;
+import dev.tickerlake.lake.SnapshotRef;
+import dev.tickerlake.lake.TagInfo;
 import dev.tickerlake.admin.Responses.TagList;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class ResponsesJsonTest {
     void snapshotReferencesCarryIdAndCommitTimeInIsoUtcAndMillis() throws Exception {
         assertThat(JSON.writeValueAsString(REF))
                 .isEqualTo("{\"id\":7,\"commitTime\":\"2024-05-01T00:00:00.123Z\",\"commitTimeMillis\":1714521600123}");
-        assertThat(Responses.isoUtc(1714521600000L)).isEqualTo("2024-05-01T00:00:00.000Z");
+        assertThat(Instants.isoUtc(1714521600000L)).isEqualTo("2024-05-01T00:00:00.000Z");
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 import dev.tickerlake.EmbeddedModeIT;
 import dev.tickerlake.faults.FaultWorkload.PoisonClass;
-import dev.tickerlake.paimon.SyncJob;
-import dev.tickerlake.paimon.SyncJobState;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobState;
 import dev.tickerlake.testing.KafkaTestClient;
 import dev.tickerlake.testing.RunningTickerlake;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

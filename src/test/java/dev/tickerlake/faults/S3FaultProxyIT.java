@@ -8,7 +8,7 @@ import java.util.Map;
 
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
-import dev.tickerlake.paimon.TimeTravelService;
+import dev.tickerlake.lake.TimeTravelService;
 import dev.tickerlake.testing.S3TestClient;
 import org.apache.paimon.catalog.CatalogContext;
 import org.apache.paimon.fs.FileIO;

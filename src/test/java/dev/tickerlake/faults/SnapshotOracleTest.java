@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.faults.SnapshotOracle.Content;
 import dev.tickerlake.faults.SnapshotOracle.Version;
-import dev.tickerlake.paimon.UpbitTables;
+import dev.tickerlake.lake.UpbitTables;
 import org.apache.paimon.types.RowKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.tickerlake.paimon.SyncJob;
-import dev.tickerlake.paimon.SyncJobState;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobState;
 import dev.tickerlake.testing.RunningTickerlake;
 import dev.tickerlake.upbit.FrameId;
 import dev.tickerlake.upbit.FrameParser;

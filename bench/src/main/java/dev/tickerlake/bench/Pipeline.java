@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tickerlake.paimon.SyncJob;
-import dev.tickerlake.paimon.SyncJobState;
-import dev.tickerlake.paimon.SyncJobSettings;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobState;
+import dev.tickerlake.sync.SyncJobSettings;
 import dev.tickerlake.testing.RunningTickerlake;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -14,7 +14,7 @@ import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.kafka.RetentionSettings;
 import dev.tickerlake.kafka.Topics;
-import dev.tickerlake.paimon.S3Settings;
+import dev.tickerlake.support.S3Settings;
 import dev.tickerlake.testing.S3TestClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -85,7 +85,7 @@ final class Servers implements AutoCloseable {
 
     /** Paimon catalog options for a warehouse on this S3 server. */
     Map<String, String> catalogOptions(String warehouse) {
-        return dev.tickerlake.paimon.TimeTravelService.catalogOptions(warehouse, s3.endpoint(), KEY, KEY);
+        return dev.tickerlake.lake.TimeTravelService.catalogOptions(warehouse, s3.endpoint(), KEY, KEY);
     }
 
     /** Settings that point a tickerlake at these servers (external mode), with its data under {@code dataDir}. */

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tickerlake.paimon.UpbitTables;
+import dev.tickerlake.lake.UpbitTables;
 import dev.tickerlake.testing.RunningTickerlake;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.types.RowKind;

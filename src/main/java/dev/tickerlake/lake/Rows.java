@@ -1,0 +1,8 @@
+package dev.tickerlake.lake;
+
+import java.util.List;
+import java.util.Map;
+
+/** Rows read at one snapshot ({@code snapshot} is null only when the table has none yet); {@code truncated} at a limit. */
+public record Rows(SnapshotRef snapshot, List<Map<String, Object>> rows, boolean truncated) {
+}
