@@ -23,9 +23,6 @@ final class TableHistory {
 
     /** Searches of a point in time before a vanishing snapshot file is answered with NOT_FOUND. */
     private static final int SEARCH_ATTEMPTS = 3;
-    private static final String SNAPSHOT_PREFIX = "snapshot-";
-    /** A committed snapshot's file name: the prefix and an id (at most 18 digits: a long). */
-    private static final java.util.regex.Pattern SNAPSHOT_FILE = java.util.regex.Pattern.compile("snapshot-[0-9]{1,18}");
 
     private final String tableName;
     private final SnapshotManager snapshots;
@@ -37,29 +34,10 @@ final class TableHistory {
         this.tags = table.tagManager();
     }
 
-    /**
-     * Ids of the retained snapshots, ascending (one listing of the snapshot directory). Only {@code snapshot-<digits>}
-     * names count: a snapshot file being committed shows up as {@code snapshot-<id>-<uuid>} for a moment, which
-     * Paimon's own listing ({@code snapshotIdStream}) fails on with a NumberFormatException.
-     */
+    /** Ids of the retained snapshots, ascending ({@link SnapshotFiles#committedIds}). */
     List<Long> retainedIds() {
         try {
-            org.apache.paimon.fs.Path directory = snapshots.snapshotDirectory();
-            org.apache.paimon.fs.FileStatus[] files;
-            try {
-                files = snapshots.fileIO().listStatus(directory);
-            } catch (java.io.FileNotFoundException noSnapshotYet) {
-                return new ArrayList<>();
-            }
-            List<Long> ids = new ArrayList<>();
-            for (org.apache.paimon.fs.FileStatus file : files == null ? new org.apache.paimon.fs.FileStatus[0] : files) {
-                String name = file.getPath().getName();
-                if (SNAPSHOT_FILE.matcher(name).matches()) {
-                    ids.add(Long.parseLong(name.substring(SNAPSHOT_PREFIX.length())));
-                }
-            }
-            ids.sort(null);
-            return ids;
+            return SnapshotFiles.committedIds(snapshots);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list snapshots of " + tableName, e);
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tickerlake.lake.SnapshotFiles;
 import dev.tickerlake.support.S3Settings;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
@@ -20,6 +21,7 @@ import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.source.ReadBuilder;
 import org.apache.paimon.types.DataField;
+import org.apache.paimon.utils.SnapshotManager;
 
 /** A minimal Paimon reader for the tests: tables, their schema, snapshots, and every row at the latest snapshot. */
 final class PaimonTestTables implements AutoCloseable {
@@ -81,23 +83,12 @@ final class PaimonTestTables implements AutoCloseable {
         return rows;
     }
 
-    /**
-     * The table's snapshots, oldest first. Lists {@code snapshot-<id>} files itself: Paimon's own listing takes a file
-     * the sync job is still committing ({@code snapshot-<id>-<uuid>}) for a snapshot id and fails on it.
-     */
+    /** The table's committed snapshots, oldest first (not Paimon's listing: see {@link SnapshotFiles}). */
     List<Snapshot> snapshots(String database, String table) {
         List<Snapshot> snapshots = new ArrayList<>();
         try {
-            org.apache.paimon.utils.SnapshotManager manager = require(database, table).snapshotManager();
-            org.apache.paimon.fs.FileStatus[] files = manager.fileIO().listStatus(manager.snapshotDirectory());
-            java.util.stream.Stream.of(files == null ? new org.apache.paimon.fs.FileStatus[0] : files)
-                    .map(file -> file.getPath().getName())
-                    .filter(name -> name.matches("snapshot-\\d+"))
-                    .map(name -> Long.parseLong(name.substring("snapshot-".length())))
-                    .sorted()
-                    .forEach(id -> snapshots.add(manager.snapshot(id)));
-        } catch (java.io.FileNotFoundException noSnapshotYet) {
-            return snapshots;
+            SnapshotManager manager = require(database, table).snapshotManager();
+            SnapshotFiles.committedIds(manager).forEach(id -> snapshots.add(manager.snapshot(id)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
