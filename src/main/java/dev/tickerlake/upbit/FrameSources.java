@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
+import dev.tickerlake.support.Durations;
+
 /**
  * Builds the configured {@link FrameSource} from tickerlake's settings ({@code tickerlake.source} = upbit | replay |
  * synthetic and the keys below), so that wiring code needs one call. Unset keys take the defaults shown.
@@ -29,8 +31,7 @@ import java.util.function.Function;
  * tickerlake.synthetic.rate           frames per second over all markets (default 100)
  * tickerlake.synthetic.seed           generator seed (default 1)
  * </pre>
- * Durations are written {@code 500ms}, {@code 60s}, {@code 10m}, {@code 1h}, ISO-8601 ({@code PT1M}) or a plain
- * number of seconds.
+ * Durations are read by {@link Durations#parse}.
  */
 public final class FrameSources {
 
@@ -94,29 +95,6 @@ public final class FrameSources {
         return builder.build();
     }
 
-    /** Parses {@code 500ms}, {@code 60s}, {@code 10m}, {@code 1h}, {@code PT1M} or a number of seconds. */
-    public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            char unit = t.charAt(t.length() - 1);
-            String number = t.substring(0, t.length() - 1).trim();
-            return switch (unit) {
-                case 's' -> Duration.ofMillis(Math.round(Double.parseDouble(number) * 1000));
-                case 'm' -> Duration.ofSeconds(Long.parseLong(number) * 60);
-                case 'h' -> Duration.ofHours(Long.parseLong(number));
-                default -> Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a duration (500ms, 60s, 10m, 1h, PT1M): " + text);
-        }
-    }
-
     private static int maxFrameBytes(Function<String, String> settings) {
         return Integer.parseInt(value(settings, "tickerlake.cdc.max-frame-bytes",
                 String.valueOf(FrameParser.DEFAULT_MAX_FRAME_BYTES)));
@@ -124,7 +102,7 @@ public final class FrameSources {
 
     private static Duration duration(Function<String, String> settings, String key, String fallback) {
         try {
-            return parseDuration(value(settings, key, fallback));
+            return Durations.parse(value(settings, key, fallback));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage());
         }
