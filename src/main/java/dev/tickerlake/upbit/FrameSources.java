@@ -27,9 +27,9 @@ import dev.tickerlake.support.Durations;
  * tickerlake.replay.loop              replay again with timestamps shifted to now (default false)
  * tickerlake.cdc.max-frame-bytes      longest frame read whole (replay line, WebSocket message); a longer one is
  *                                     handed on as its first bytes and its size, for its dead letter (default 65536)
- * tickerlake.synthetic.markets        a number of markets, or a comma list of codes (default 10)
+ * tickerlake.synthetic.markets        a number of markets, or a comma list of codes (default 20)
  * tickerlake.synthetic.rate           frames per second over all markets (default 100)
- * tickerlake.synthetic.seed           generator seed (default 1)
+ * tickerlake.synthetic.seed           generator seed (default 42)
  * </pre>
  * Durations are read by {@link Durations#parse}.
  */
@@ -84,9 +84,11 @@ public final class FrameSources {
 
     public static SyntheticFeed synthetic(Function<String, String> settings) {
         SyntheticFeed.Builder builder = SyntheticFeed.builder()
-                .rate(Double.parseDouble(value(settings, "tickerlake.synthetic.rate", "100")))
-                .seed(Long.parseLong(value(settings, "tickerlake.synthetic.seed", "1")));
-        String markets = value(settings, "tickerlake.synthetic.markets", "10");
+                .rate(Double.parseDouble(value(settings, "tickerlake.synthetic.rate",
+                        String.valueOf(SyntheticFeed.DEFAULT_RATE))))
+                .seed(Long.parseLong(value(settings, "tickerlake.synthetic.seed",
+                        String.valueOf(SyntheticFeed.DEFAULT_SEED))));
+        String markets = value(settings, "tickerlake.synthetic.markets", String.valueOf(SyntheticFeed.DEFAULT_MARKETS));
         if (markets.chars().allMatch(Character::isDigit)) {
             builder.markets(Integer.parseInt(markets));
         } else {
