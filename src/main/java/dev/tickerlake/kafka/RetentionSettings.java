@@ -3,11 +3,7 @@ package dev.tickerlake.kafka;
 import java.util.Locale;
 import java.util.function.Function;
 
-/**
- * The retention of tickerlake's topics ({@code tickerlake.kafka.*-retention*}): the raw topics, {@code upbit-cdc}
- * and {@code upbit-dlq}; whether topics that exist with other settings are aligned; and the share of a retention
- * window that unread records may take before overall health warns.
- */
+/** How long and how much tickerlake's topics keep ({@code tickerlake.kafka.*-retention*}), and when health warns. */
 public record RetentionSettings(TopicRetention raw, TopicRetention cdc, TopicRetention dlq, boolean alignExisting,
                                 double warnAt) {
 

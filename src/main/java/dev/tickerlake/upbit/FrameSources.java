@@ -10,29 +10,7 @@ import java.util.function.Function;
 
 import dev.tickerlake.support.Durations;
 
-/**
- * Builds the configured {@link FrameSource} from tickerlake's settings ({@code tickerlake.source} = upbit | replay |
- * synthetic and the keys below), so that wiring code needs one call. Unset keys take the defaults shown.
- * <pre>
- * tickerlake.source                   upbit | replay | synthetic (default upbit)
- * tickerlake.upbit.markets            comma list of markets; empty = every KRW market (default empty)
- * tickerlake.upbit.websocket-url      default wss://api.upbit.com/websocket/v1
- * tickerlake.upbit.rest-url           default https://api.upbit.com
- * tickerlake.upbit.market-refresh     how often the KRW list is re-read; 0 = never (default 10m)
- * tickerlake.upbit.ping-interval      text PING interval (default 60s)
- * tickerlake.upbit.idle-timeout       silence that counts as a dead connection (default 90s)
- * tickerlake.upbit.orderbook-depth    0 (Upbit's default), 1, 5, 15 or 30 (default 0)
- * tickerlake.replay.file              JSON-lines file (.gz allowed); required for replay
- * tickerlake.replay.speed             multiple of the recorded pace; 0 = as fast as possible (default 1)
- * tickerlake.replay.loop              replay again with timestamps shifted to now (default false)
- * tickerlake.cdc.max-frame-bytes      longest frame read whole (replay line, WebSocket message); a longer one is
- *                                     handed on as its first bytes and its size, for its dead letter (default 65536)
- * tickerlake.synthetic.markets        a number of markets, or a comma list of codes (default 20)
- * tickerlake.synthetic.rate           frames per second over all markets (default 100)
- * tickerlake.synthetic.seed           generator seed (default 42)
- * </pre>
- * Durations are read by {@link Durations#parse}.
- */
+/** Builds the {@link FrameSource} that {@code tickerlake.source} names, from the keys application.properties lists. */
 public final class FrameSources {
 
     private FrameSources() {
