@@ -86,6 +86,13 @@ class SettingsDocumentedTest {
     }
 
     @Test
+    void pendingDifferencesAreStillThere() {
+        Map<String, Read> reads = reads();
+        assertThat(PENDING.keySet()).as("PENDING keys no longer read with a fallback: remove them")
+                .allMatch(key -> reads.containsKey(key) && reads.get(key).fallback() != null);
+    }
+
+    @Test
     void findsTheReadsItChecks() {
         Map<String, Read> reads = reads();
         assertThat(reads).containsKeys("tickerlake.source", "tickerlake.s3.endpoint", "tickerlake.upbit.ping-interval",
