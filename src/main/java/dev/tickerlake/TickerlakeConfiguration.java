@@ -17,6 +17,7 @@ import dev.tickerlake.health.KafkaReadiness;
 import dev.tickerlake.health.RetentionHealth;
 import dev.tickerlake.kafka.RetentionSettings;
 import dev.tickerlake.kafka.Topics;
+import dev.tickerlake.support.Durations;
 import dev.tickerlake.sync.ManagedSyncJob;
 import dev.tickerlake.support.S3Settings;
 import dev.tickerlake.sync.SyncJob;
@@ -26,7 +27,6 @@ import dev.tickerlake.lake.TableMonitor;
 import dev.tickerlake.lake.TimeTravelService;
 import dev.tickerlake.upbit.Feed;
 import dev.tickerlake.upbit.ManagedFeed;
-import dev.tickerlake.upbit.FrameSources;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedCamelContext;
@@ -242,7 +242,7 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                 .database(property(props, "tickerlake.paimon.database", "upbit"))
                 .partitionKeys(List.of(property(props, "tickerlake.paimon.partition-keys", "dt").split(",")))
                 .tableOptions(tableOptions)
-                .checkpointInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-interval", "10s")))
+                .checkpointInterval(Durations.parse(property(props, "tickerlake.flink.checkpoint-interval", "10s")))
                 .checkpointDir(property(props, "tickerlake.flink.checkpoint-dir", "s3://checkpoints/paimon-sync"))
                 .savepointDir(property(props, "tickerlake.flink.savepoint-dir", "s3://checkpoints/paimon-sync/savepoints"))
                 .localDir(dataDir.resolve("paimon-sync"))
@@ -251,13 +251,13 @@ public class TickerlakeConfiguration implements CamelConfiguration {
                 .restartStrategy(SyncJobSettings.RestartStrategy.parse(
                         property(props, "tickerlake.flink.restart-strategy", "exponential-delay")))
                 .restartAttempts(Integer.parseInt(property(props, "tickerlake.flink.restart-attempts", "10")))
-                .restartDelay(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-delay", "1s")))
-                .restartMaxDelay(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-max-delay", "30s")))
-                .restartResetAfter(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-reset-after", "10m")))
-                .restartInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-interval", "5m")))
-                .savepointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.savepoint-timeout", "8s")))
-                .checkpointStall(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-stall", "60s")))
-                .checkpointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-timeout", "2m")))
+                .restartDelay(Durations.parse(property(props, "tickerlake.flink.restart-delay", "1s")))
+                .restartMaxDelay(Durations.parse(property(props, "tickerlake.flink.restart-max-delay", "30s")))
+                .restartResetAfter(Durations.parse(property(props, "tickerlake.flink.restart-reset-after", "10m")))
+                .restartInterval(Durations.parse(property(props, "tickerlake.flink.restart-interval", "5m")))
+                .savepointTimeout(Durations.parse(property(props, "tickerlake.flink.savepoint-timeout", "8s")))
+                .checkpointStall(Durations.parse(property(props, "tickerlake.flink.checkpoint-stall", "60s")))
+                .checkpointTimeout(Durations.parse(property(props, "tickerlake.flink.checkpoint-timeout", "2m")))
                 .build();
     }
 

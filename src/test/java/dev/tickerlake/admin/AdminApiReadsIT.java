@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * them finish: rows and diffs beyond {@code tickerlake.admin.concurrent-reads} are refused at once with a 429, so a
  * burst of large reads cannot hold more of the heap than the limit allows.
  */
-class AdminApiReadsTest {
+class AdminApiReadsIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
