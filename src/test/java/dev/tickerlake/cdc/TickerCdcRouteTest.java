@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Produce;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.BeanInject;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaClientFactory;
@@ -49,7 +49,9 @@ import org.junit.jupiter.api.Test;
                 "tickerlake.cdc.producer-batch-bytes=262144",
                 "tickerlake.cdc.max-frame-bytes=65536",
                 "tickerlake.cdc.string-type=text"},
-        advices = @AdviceRouteMapping(route = "ticker-cdc", advice = TickerCdcRouteTest.KafkaAtTheEdges.class))
+        advices = @AdviceRouteMapping(route = "ticker-cdc", advice = TickerCdcRouteTest.FromDirect.class),
+        // The kafka: producers become mocks that send nothing: mock:kafka:upbit-cdc, mock:kafka:upbit-dlq.
+        mockEndpointsAndSkip = "kafka:*")
 class TickerCdcRouteTest {
 
     // Small frames and their envelopes written out by hand (as in CdcBatchTest; CdcMapperTest maps full Upbit frames).
@@ -77,20 +79,18 @@ class TickerCdcRouteTest {
             + "\"timestamp\":\"2024-05-01 00:00:00.150\"}],\"old\":null}";
 
     /**
-     * The route without Kafka: the batch comes from {@code direct:raw-records}, and the {@code kafka:} producers are
-     * mocks that send nothing ({@code mock:kafka:upbit-cdc}, {@code mock:kafka:upbit-dlq}). Not the annotation's
-     * replaceRouteFromWith / mockEndpointsAndSkip: those log the route as XML first, and that dump gives the route's
-     * error handler a redelivery policy next to its redeliveryPolicyRef, which Camel then refuses to build.
+     * The batch comes from {@code direct:raw-records} instead of the Kafka consumer. Not the annotation's
+     * replaceRouteFromWith: that advice logs the route as XML first, the dump's getter gives the route's error handler
+     * a redelivery policy next to its redeliveryPolicyRef, and Camel then refuses to build the route.
      */
-    static final class KafkaAtTheEdges extends AdviceWithRouteBuilder {
-        KafkaAtTheEdges() {
+    static final class FromDirect extends AdviceWithRouteBuilder {
+        FromDirect() {
             setLogRouteAsXml(false);
         }
 
         @Override
         public void configure() throws Exception {
             replaceFromWith("direct:raw-records");
-            mockEndpointsAndSkip("kafka:*");
         }
     }
 
