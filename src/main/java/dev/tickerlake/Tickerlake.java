@@ -35,7 +35,7 @@ public final class Tickerlake {
     public static Main create(String... args) {
         // No main class given: package scanning over a 400 MB classpath costs seconds; the configuration is named.
         Main main = new Main();
-        main.configure().addConfiguration(TickerlakeConfiguration.class);
+        main.addMainListener(new TickerlakeConfiguration());
         packagedRoutes().ifPresent(main.configure()::withRoutesIncludePattern);
         for (String arg : args) {
             if (!isProperty(arg)) {
