@@ -71,9 +71,10 @@ public class TickerlakeConfiguration extends MainListenerSupport {
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        // A bean that names a bean of a route file loaded later (admin-api's tablesApi the lake of table-freshness) is
-        // made when first looked up, once every route file is loaded (Camel JBang: --lazy-bean); @BindToRegistry keeps
-        // its own choice.
+        // Camel Main makes the route files' beans file by file (in name order: Tickerlake.packagedRoutes), and again as
+        // it loads each file's routes (every file but the first). A bean naming a bean of a later file (admin-api's
+        // tablesApi and syncControl: the lake, the sync job, the table monitor) is made when first looked up, once
+        // every file is loaded; @BindToRegistry keeps its own choice.
         PluginHelper.getBeanPostProcessor(context).setLazyBeanStrategy(bind -> bind == null || bind.lazy());
     }
 
