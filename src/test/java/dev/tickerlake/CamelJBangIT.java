@@ -57,7 +57,6 @@ public class CamelJBangIT {
                     "--prop=camel.management.jolokia-enabled=false",
                     path("application.properties"),
                     path("routes/buckets.camel.yaml"),
-                    path("jbang/buckets-beans.camel.yaml"),
                     classesJar().toString());
             try {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))

@@ -30,16 +30,7 @@ class SettingsDocumentedTest {
 
     private static final Path SOURCES = Path.of("src/main/java");
     private static final Path PROPERTIES = Path.of("application.properties");
-    private static final List<Path> ROUTE_DIRS = List.of(Path.of("routes"), Path.of("jbang"));
-    /**
-     * Reads whose code fallback differs from the file today, in TickerlakeConfiguration (being reworked by the
-     * beans-in-YAML change): empty in the code, the file's value in effect. Remove an entry once the two agree.
-     */
-    private static final Map<String, String> PENDING = Map.of(
-            "tickerlake.s3.buckets", "",
-            "tickerlake.kafka.topics", "",
-            "tickerlake.paimon.table-options", "");
-
+    private static final List<Path> ROUTE_DIRS = List.of(Path.of("routes"));
     private static final Pattern READ = Pattern.compile("\\b\\w+\\(\\s*(?:props|settings)\\s*,");
     private static final Pattern KEY = Pattern.compile("\"(tickerlake\\.[a-z0-9.-]+)\"");
     private static final Pattern RESOLVE = Pattern.compile("resolveProperty\\(\\s*\"(tickerlake\\.[a-z0-9.-]+)\"\\s*\\)");
@@ -73,23 +64,12 @@ class SettingsDocumentedTest {
                 return;
             }
             String documented = effective(file.getProperty(key));
-            String expected = PENDING.containsKey(key) ? PENDING.get(key) : documented;
-            if (!read.fallback().equals(expected)) {
+            if (!read.fallback().equals(documented)) {
                 problems.add(key + ": the code (" + read.where() + ") falls back to \"" + read.fallback()
                         + "\", application.properties says \"" + documented + "\"");
             }
-            if (PENDING.containsKey(key) && read.fallback().equals(documented)) {
-                problems.add(key + " now agrees with application.properties: remove it from PENDING");
-            }
         });
         assertThat(problems).isEmpty();
-    }
-
-    @Test
-    void pendingDifferencesAreStillThere() {
-        Map<String, Read> reads = reads();
-        assertThat(PENDING.keySet()).as("PENDING keys no longer read with a fallback: remove them")
-                .allMatch(key -> reads.containsKey(key) && reads.get(key).fallback() != null);
     }
 
     @Test

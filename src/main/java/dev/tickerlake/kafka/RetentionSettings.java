@@ -1,6 +1,8 @@
 package dev.tickerlake.kafka;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /** How long and how much tickerlake's topics keep ({@code tickerlake.kafka.*-retention*}), and when health warns. */
@@ -42,6 +44,26 @@ public record RetentionSettings(TopicRetention raw, TopicRetention cdc, TopicRet
                 topic(settings, "tickerlake.kafka.dlq-retention", "168h", "tickerlake.kafka.dlq-retention-size", "256MiB"),
                 align.isEmpty() ? embeddedKafka : Boolean.parseBoolean(align),
                 Double.parseDouble(value(settings, "tickerlake.kafka.retention-warning", "0.5")));
+    }
+
+    /**
+     * From the settings as written in application.properties, in the order of its {@code tickerlake.kafka.*} keys
+     * (a YAML bean's factory arguments; blank = the default): raw, cdc and dlq retention and size, align-retention,
+     * retention-warning; {@code embeddedKafka} whether tickerlake runs the broker itself.
+     */
+    public static RetentionSettings of(String rawRetention, String rawRetentionSize, String cdcRetention,
+                                       String cdcRetentionSize, String dlqRetention, String dlqRetentionSize,
+                                       String alignRetention, String retentionWarning, boolean embeddedKafka) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("tickerlake.kafka.raw-retention", rawRetention);
+        settings.put("tickerlake.kafka.raw-retention-size", rawRetentionSize);
+        settings.put("tickerlake.kafka.cdc-retention", cdcRetention);
+        settings.put("tickerlake.kafka.cdc-retention-size", cdcRetentionSize);
+        settings.put("tickerlake.kafka.dlq-retention", dlqRetention);
+        settings.put("tickerlake.kafka.dlq-retention-size", dlqRetentionSize);
+        settings.put("tickerlake.kafka.align-retention", alignRetention);
+        settings.put("tickerlake.kafka.retention-warning", retentionWarning);
+        return fromSettings(settings::get, embeddedKafka);
     }
 
     private static TopicRetention topic(Function<String, String> settings, String timeKey, String time, String sizeKey,

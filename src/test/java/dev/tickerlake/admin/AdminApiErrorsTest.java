@@ -14,6 +14,10 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.health.BucketsReadiness;
+import dev.tickerlake.support.S3Settings;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobSettings;
+import dev.tickerlake.lake.TableMonitor;
 import dev.tickerlake.lake.TimeTravelService;
 import dev.tickerlake.lake.UpbitTables;
 import org.apache.camel.BeanInject;
@@ -40,14 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
         // Only this route file and the settings below, not the application's application.properties.
         propertyPlaceholderLocations = "false",
         properties = {
-                "camel.main.routes-include-pattern=classpath:camel/admin-api.camel.yaml",
+                "camel.main.routes-include-pattern=classpath:admin-api-test/upstream-beans.camel.yaml,"
+                        + "classpath:camel/admin-api.camel.yaml,classpath:admin-api-test/sync-control-stand-in.camel.yaml",
                 // The direct:api-* routes as the file spells them, not inlined into the rest calls' routes; those
                 // start at platform-http, which needs the HTTP server, so they are left out.
                 "camel.rest.inline-routes=false",
                 "camel.main.route-filter-exclude-pattern=rest:*",
                 "tickerlake.admin.concurrent-reads=1",
-                "tickerlake.admin.retry-after=3"})
-class AdminApiErrorsTest {
+                "tickerlake.admin.retry-after=3",
+                // The file's own adminAuth bean: one configured user, operator / s3cret.
+                "tickerlake.admin.users=operator:s3cret",
+                "tickerlake.admin.users-file=",
+                "tickerlake.embedded.dev-mode=false"})
+public class AdminApiErrorsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OPERATOR = "Basic " + Base64.getEncoder()
@@ -71,18 +80,23 @@ class AdminApiErrorsTest {
         lake.close();
     }
 
-    // The beans the routes call; concurrentReads and apiHeaderFilter come from the route file itself.
+    // The beans of the other route files that admin-api.camel.yaml names, made by upstream-beans.camel.yaml (loaded
+    // first) from these; the file's own tablesApi, adminAuth, concurrentReads and apiHeaderFilter come from it.
 
-    /** The table calls over the file: warehouse. */
-    @ReplaceInRegistry
-    TablesApi tablesApi() {
-        return new TablesApi(lake);
+    public static TimeTravelService lake() {
+        return lake;
     }
 
-    /** One configured user, operator / s3cret. */
-    @ReplaceInRegistry
-    AdminAuth adminAuth() throws IOException {
-        return new AdminAuth("operator:s3cret", "", false);
+    public static TableMonitor tableMonitor() {
+        return new TableMonitor(lake, "upbit");
+    }
+
+    /** Never started: syncControl below stands in for the calls that would need its Flink cluster. */
+    public static SyncJob syncJob() {
+        return new SyncJob(SyncJobSettings.builder().warehouse(warehouse.toUri().toString())
+                .s3(S3Settings.pathStyle("http://127.0.0.1:1", "k", "s")).bootstrapServers("127.0.0.1:1")
+                .topic("upbit-cdc").consumerGroup("sync").database("upbit").checkpointDir(warehouse.toUri().toString())
+                .localDir(warehouse.resolve("sync")).jobName("never-started").build());
     }
 
     /** The buckets route has confirmed the warehouse's bucket. */
@@ -93,12 +107,7 @@ class AdminApiErrorsTest {
         return buckets;
     }
 
-    /** The sync job's control (the real one needs a Flink cluster): each call fails as it can in production. */
-    @ReplaceInRegistry
-    SyncControlStandIn syncControl() {
-        return new SyncControlStandIn();
-    }
-
+    /** The sync job's control, bound by sync-control-stand-in.camel.yaml: each call fails as it can in production. */
     public static final class SyncControlStandIn {
         public Map<String, Object> status() {
             return Map.of("state", "RUNNING");
