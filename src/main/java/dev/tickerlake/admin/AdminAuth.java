@@ -40,6 +40,32 @@ public final class AdminAuth {
         }
     }
 
+    /**
+     * The YAML bean's builder ({@code routes/admin-api.camel.yaml}): Camel hands a property's value to a setter as it
+     * is, while a constructor argument holding a double quote (a generated password may) fails to parse.
+     */
+    public static final class FromProperties {
+        private String users = "";
+        private String usersFile = "";
+        private boolean embeddedDevMode;
+
+        public void setUsers(String users) {
+            this.users = users == null ? "" : users;
+        }
+
+        public void setUsersFile(String usersFile) {
+            this.usersFile = usersFile;
+        }
+
+        public void setEmbeddedDevMode(boolean embeddedDevMode) {
+            this.embeddedDevMode = embeddedDevMode;
+        }
+
+        public AdminAuth build() throws IOException {
+            return new AdminAuth(users, usersFile, embeddedDevMode);
+        }
+    }
+
     /** Whether the dev mode's default user admin/admin is in force (no users configured, embedded servers). */
     public boolean devDefault() {
         return devDefault;

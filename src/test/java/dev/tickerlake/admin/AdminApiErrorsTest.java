@@ -52,15 +52,16 @@ import org.junit.jupiter.api.io.TempDir;
                 "camel.main.route-filter-exclude-pattern=rest:*",
                 "tickerlake.admin.concurrent-reads=1",
                 "tickerlake.admin.retry-after=3",
-                // The file's own adminAuth bean: one configured user, operator / s3cret.
-                "tickerlake.admin.users=operator:s3cret",
+                // The file's own adminAuth bean: one configured user, operator / s3"cr'et (a password as a generator
+                // makes them: quotes reach the bean as they are).
+                "tickerlake.admin.users=operator:s3\"cr'et",
                 "tickerlake.admin.users-file=",
                 "tickerlake.embedded.dev-mode=false"})
 public class AdminApiErrorsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OPERATOR = "Basic " + Base64.getEncoder()
-            .encodeToString("operator:s3cret".getBytes(StandardCharsets.UTF_8));
+            .encodeToString("operator:s3\"cr'et".getBytes(StandardCharsets.UTF_8));
 
     @TempDir
     static Path warehouse;
