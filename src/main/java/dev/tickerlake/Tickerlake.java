@@ -35,7 +35,7 @@ public final class Tickerlake {
     public static Main create(String... args) {
         // No main class given: package scanning over a 400 MB classpath costs seconds; the configuration is named.
         Main main = new Main();
-        main.configure().addConfiguration(TickerlakeConfiguration.class);
+        main.addMainListener(new TickerlakeConfiguration());
         packagedRoutes().ifPresent(main.configure()::withRoutesIncludePattern);
         for (String arg : args) {
             if (!isProperty(arg)) {
@@ -54,25 +54,33 @@ public final class Tickerlake {
     }
 
     /**
-     * The routes inside the jar, named one by one. Camel Main's default {@code classpath:camel/*} streams through the
-     * whole jar to find them (twice, ~7 s each for a 400 MB jar); the jar's central directory lists them at once.
-     * Empty when not running from a jar (tests, IDE): there the default pattern is cheap.
+     * The route files, named one by one in name order, from the jar or (tests, IDE) the classes directory. In the jar,
+     * Camel Main's default {@code classpath:camel/*} streams through the whole jar to find them (twice, ~7 s each for a
+     * 400 MB jar); the jar's central directory lists them at once. The order is the same everywhere because Camel Main
+     * makes a file's beans twice, before the configuration runs and again as it loads that file's routes (every file
+     * but the first): a bean naming a bean of a later file would keep the first instance (TickerlakeConfiguration).
      */
     static Optional<String> packagedRoutes() {
         try {
             Path location = Path.of(Tickerlake.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!Files.isRegularFile(location)) {
+            List<String> names;
+            if (Files.isRegularFile(location)) {
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    names = jar.stream().map(JarEntry::getName).toList();
+                }
+            } else if (Files.isDirectory(location.resolve("camel"))) {
+                try (var files = Files.list(location.resolve("camel"))) {
+                    names = files.map(file -> "camel/" + file.getFileName()).toList();
+                }
+            } else {
                 return Optional.empty();
             }
-            try (JarFile jar = new JarFile(location.toFile())) {
-                String routes = jar.stream()
-                        .map(JarEntry::getName)
-                        .filter(name -> name.startsWith("camel/") && name.endsWith(".yaml") && name.indexOf('/', 6) < 0)
-                        .sorted()
-                        .map(name -> "classpath:" + name)
-                        .collect(Collectors.joining(","));
-                return routes.isEmpty() ? Optional.empty() : Optional.of(routes);
-            }
+            String routes = names.stream()
+                    .filter(name -> name.startsWith("camel/") && name.endsWith(".yaml") && name.indexOf('/', 6) < 0)
+                    .sorted()
+                    .map(name -> "classpath:" + name)
+                    .collect(Collectors.joining(","));
+            return routes.isEmpty() ? Optional.empty() : Optional.of(routes);
         } catch (IOException | URISyntaxException | RuntimeException e) {
             return Optional.empty();
         }

@@ -1,64 +1,85 @@
 package dev.tickerlake;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import dev.tickerlake.admin.AdminAuth;
+import dev.tickerlake.cdc.CdcCounters;
 import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.embedded.EmbeddedS3;
-import dev.tickerlake.admin.AdminAuth;
-import dev.tickerlake.admin.SyncControl;
-import dev.tickerlake.admin.TablesApi;
-import dev.tickerlake.cdc.CdcCounters;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.health.KafkaReadiness;
 import dev.tickerlake.health.RetentionHealth;
 import dev.tickerlake.kafka.RetentionSettings;
-import dev.tickerlake.kafka.Topics;
-import dev.tickerlake.sync.ManagedSyncJob;
-import dev.tickerlake.support.S3Settings;
-import dev.tickerlake.sync.SyncJob;
-import dev.tickerlake.sync.SyncJobHealth;
-import dev.tickerlake.sync.SyncJobSettings;
 import dev.tickerlake.lake.TableMonitor;
 import dev.tickerlake.lake.TimeTravelService;
+import dev.tickerlake.sync.ManagedSyncJob;
+import dev.tickerlake.sync.SyncJob;
+import dev.tickerlake.sync.SyncJobHealth;
 import dev.tickerlake.upbit.Feed;
 import dev.tickerlake.upbit.ManagedFeed;
-import dev.tickerlake.upbit.FrameSources;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles where S3 and Kafka are before any route is built: the configured endpoints, or embedded servers started
- * here when none is configured. Routes then read the effective values from the same property keys.
+ * What the route files' beans cannot say for themselves. Before any bean is made (Camel Main makes the YAML beans
+ * before it loads the routes), it settles where S3 and Kafka are: the configured endpoints, or embedded servers started
+ * here when none is configured, and says so in the same property keys the beans and routes read. Once the routes are
+ * loaded, it finds their beans by name (a bean whose route file is not loaded is skipped) for what only Java does:
+ * health checks, MBeans, the loopback-only admin API of the dev mode, and the order things stop in.
  */
-public class TickerlakeConfiguration implements CamelConfiguration {
+public class TickerlakeConfiguration extends MainListenerSupport {
 
     static final String S3_ENDPOINT = "tickerlake.s3.endpoint";
     static final String S3_ACCESS_KEY = "tickerlake.s3.access-key";
     static final String S3_SECRET_KEY = "tickerlake.s3.secret-key";
     static final String KAFKA_BOOTSTRAP = "tickerlake.kafka.bootstrap-servers";
+    /** Set here, read by the beans: whether tickerlake runs the Kafka broker, and whether it runs both servers. */
+    static final String KAFKA_EMBEDDED = "tickerlake.kafka.embedded";
+    static final String DEV_MODE = "tickerlake.embedded.dev-mode";
     /** Credentials of the embedded S3 server; never used when an external endpoint is configured. */
     static final String EMBEDDED_CREDENTIAL = "minioadmin";
     static final String LOOPBACK = "127.0.0.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(TickerlakeConfiguration.class);
 
+    private RetentionSettings retention;
+
+    /** Before the beans and routes: the embedded servers, and the effective endpoints as override properties. */
     @Override
-    public void configure(CamelContext context) throws Exception {
+    public void beforeConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        try {
+            settleServers(context);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        // Camel Main makes the route files' beans file by file (in name order: Tickerlake.packagedRoutes), and again as
+        // it loads each file's routes (every file but the first). A bean naming a bean of a later file (admin-api's
+        // tablesApi and syncControl: the lake, the sync job, the table monitor) is made when first looked up, once
+        // every file is loaded; @BindToRegistry keeps its own choice.
+        PluginHelper.getBeanPostProcessor(context).setLazyBeanStrategy(bind -> bind == null || bind.lazy());
+    }
+
+    private void settleServers(CamelContext context) throws Exception {
         PropertiesComponent props = context.getPropertiesComponent();
-        maskAdminUsers(context);
         Path dataDir = Path.of(property(props, "tickerlake.data-dir", "./data")).toAbsolutePath().normalize();
         String host = property(props, "tickerlake.embedded.host", "127.0.0.1");
 
@@ -78,7 +99,7 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
         int partitions = Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4"));
         boolean kafkaEmbedded = property(props, KAFKA_BOOTSTRAP, "").isBlank();
-        RetentionSettings retention = RetentionSettings.fromSettings(key -> property(props, key, null), kafkaEmbedded);
+        retention = RetentionSettings.fromSettings(key -> property(props, key, null), kafkaEmbedded);
         if (kafkaEmbedded) {
             EmbeddedKafka server = new EmbeddedKafka(host,
                     Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"),
@@ -98,46 +119,51 @@ public class TickerlakeConfiguration implements CamelConfiguration {
             props.addOverrideProperty(KAFKA_BOOTSTRAP, embeddedKafka.bootstrapServers());
             context.addService(new Closing(embeddedKafka), true, true);
         }
+        props.addOverrideProperty(KAFKA_EMBEDDED, String.valueOf(embeddedKafka != null));
+        props.addOverrideProperty(DEV_MODE, String.valueOf(embeddedS3 != null && embeddedKafka != null));
         LOG.info("S3 at {} ({}), Kafka at {} ({})",
                 property(props, S3_ENDPOINT, ""), embeddedS3 != null ? "embedded" : "external",
                 property(props, KAFKA_BOOTSTRAP, ""), embeddedKafka != null ? "embedded" : "external");
+    }
 
-        BucketsReadiness buckets = new BucketsReadiness(property(props, "tickerlake.s3.buckets", ""));
-        context.getRegistry().bind("buckets", buckets);
+    /**
+     * After the routes are loaded (their beans made), before anything starts: the health checks and the order of
+     * shutdown. Services added here stop before the embedded servers (added before them): the sync job's savepoint
+     * still reaches Kafka and S3.
+     */
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        try {
+            wire(main.getCamelContext());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void wire(CamelContext context) throws Exception {
+        PropertiesComponent props = context.getPropertiesComponent();
+        maskAdminUsers(context);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+
+        BucketsReadiness buckets = bean(context, "buckets", BucketsReadiness.class);
         KafkaReadiness kafkaReadiness = new KafkaReadiness(property(props, KAFKA_BOOTSTRAP, ""));
         context.addService(new Closing(kafkaReadiness), true, true);
-        Topics topics = new Topics(property(props, KAFKA_BOOTSTRAP, ""), property(props, "tickerlake.kafka.topics", ""),
-                partitions, Integer.parseInt(property(props, "tickerlake.kafka.replication-factor", "1")), retention);
-        context.getRegistry().bind("topics", topics);
         RetentionHealth retentionHealth = new RetentionHealth(property(props, KAFKA_BOOTSTRAP, ""),
-                retentionWatched(props, topics), retention.warnAt());
+                retentionWatched(props), retention.warnAt());
         context.addService(new Closing(retentionHealth), true, true);
-        Feed feed = new Feed(context, "direct:upbit-frame", 1000);
-        context.getRegistry().bind("feed", feed);
-
-        S3Settings s3Settings = new S3Settings(property(props, S3_ENDPOINT, ""), property(props, S3_ACCESS_KEY, ""),
-                property(props, S3_SECRET_KEY, ""), true, property(props, "tickerlake.s3.region", "us-east-1"));
-        SyncJob syncJob = new SyncJob(syncJobSettings(props, dataDir, s3Settings));
-        context.getRegistry().bind("syncJob", syncJob);
-        // Added after the embedded servers, so stopped before them: the savepoint still reaches Kafka and S3.
-        context.addService(new Closing(syncJob), true, true);
-        SyncJobHealth syncJobHealth = new SyncJobHealth(syncJob);
-
-        TimeTravelService timeTravel = new TimeTravelService(property(props, "tickerlake.paimon.warehouse",
-                "s3://paimon/warehouse"), s3Settings);
-        timeTravel.setReadBudgetBytes(Long.parseLong(property(props, "tickerlake.admin.read-budget",
-                String.valueOf(TimeTravelService.DEFAULT_READ_BUDGET_BYTES))));
-        context.addService(new Closing(timeTravel), true, true);
-        TablesApi tablesApi = new TablesApi(timeTravel);
-        context.getRegistry().bind("tablesApi", tablesApi);
+        Feed feed = bean(context, "feed", Feed.class);
+        SyncJob syncJob = bean(context, "syncJob", SyncJob.class);
+        if (syncJob != null) {
+            context.addService(new Closing(syncJob), true, true);
+        }
+        TimeTravelService lake = bean(context, "lake", TimeTravelService.class);
+        if (lake != null) {
+            context.addService(new Closing(lake), true, true);
+        }
 
         Monitoring monitoring = new Monitoring(context);
-        TableMonitor tableMonitor = new TableMonitor(timeTravel, property(props, "tickerlake.paimon.database", "upbit"),
-                table -> monitoring.manage(table, "Table", table.name()));
-        context.getRegistry().bind("tableMonitor", tableMonitor);
-        context.getRegistry().bind("syncControl", new SyncControl(syncJob, tablesApi, tableMonitor));
-        ManagedFeed managedFeed = new ManagedFeed(feed, property(props, "tickerlake.source", "upbit"));
-        ManagedSyncJob managedSyncJob = new ManagedSyncJob(syncJob);
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
@@ -148,23 +174,30 @@ public class TickerlakeConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) throws Exception {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    // After start: the management agent and the metrics registry run, the routes' beans exist.
-                    monitoring.manage(managedSyncJob, "SyncJob", "paimon-sync");
-                    monitoring.manage(managedFeed, "Source", managedFeed.kind());
-                    CdcCounters cdc = context.getRegistry().lookupByNameAndType("cdcCounters", CdcCounters.class);
+                    // After start: the management agent and the metrics registry run.
+                    if (syncJob != null) {
+                        monitoring.manage(new ManagedSyncJob(syncJob), "SyncJob", "paimon-sync");
+                    }
+                    if (feed != null) {
+                        ManagedFeed managedFeed = new ManagedFeed(feed, property(props, "tickerlake.source", "upbit"));
+                        monitoring.manage(managedFeed, "Source", managedFeed.kind());
+                    }
+                    CdcCounters cdc = bean(context, "cdcCounters", CdcCounters.class);
                     if (cdc != null) {
                         monitoring.manage(cdc, "Cdc", "ticker-cdc");
                     }
-                } else {
+                    TableMonitor tableMonitor = bean(context, "tableMonitor", TableMonitor.class);
+                    if (tableMonitor != null) {
+                        tableMonitor.onNewTable(table -> monitoring.manage(table, "Table", table.name()));
+                    }
+                } else if (feed != null) {
                     // The feed stops first, while the routes it sends to still run.
                     feed.close();
                 }
             }
         });
-        AdminAuth adminAuth = new AdminAuth(property(props, "tickerlake.admin.users", ""),
-                property(props, "tickerlake.admin.users-file", ""), embeddedS3 != null && embeddedKafka != null);
-        context.getRegistry().bind("adminAuth", adminAuth);
-        if (adminAuth.devDefault()) {
+        AdminAuth adminAuth = bean(context, "adminAuth", AdminAuth.class);
+        if (adminAuth != null && adminAuth.devDefault()) {
             listenOnLoopbackOnly(context);
         }
         // After the management server (added by Camel Main before this runs), so it starts once that server's router is up.
@@ -172,20 +205,33 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         // JSON problem bodies for the refusals Vert.x makes itself (404, 405, 413, ...) on both HTTP servers.
         context.addService(new HttpRefusals(context), true, true);
 
-        HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(buckets);
+            if (buckets != null) {
+                health.register(buckets);
+            }
             health.register(kafkaReadiness);
-            health.register(feed);
-            health.register(syncJobHealth);
+            if (feed != null) {
+                health.register(feed);
+            }
+            if (syncJob != null) {
+                health.register(new SyncJobHealth(syncJob));
+            }
             health.register(retentionHealth);
         }
     }
 
+    /** The bean a route file declares, or null when that file is not loaded. */
+    private static <T> T bean(CamelContext context, String name, Class<T> type) {
+        return context.getRegistry().lookupByNameAndType(name, type);
+    }
+
     /** The groups whose unread records retention could delete: the CDC route's (raw topics), the sync job's. */
-    private static Map<String, List<String>> retentionWatched(PropertiesComponent props, Topics topics) {
+    private static Map<String, List<String>> retentionWatched(PropertiesComponent props) {
         Map<String, List<String>> watched = new LinkedHashMap<>();
-        watched.put(property(props, "tickerlake.cdc.group-id", "tickerlake-cdc"), topics.names().stream()
+        List<String> topics = Arrays.stream(property(props, "tickerlake.kafka.topics",
+                "upbit-ticker,upbit-trade,upbit-orderbook,upbit-cdc,upbit-dlq").split(","))
+                .map(String::trim).filter(name -> !name.isEmpty()).toList();
+        watched.put(property(props, "tickerlake.cdc.group-id", "tickerlake-cdc"), topics.stream()
                 .filter(t -> !t.equals(RetentionSettings.CDC_TOPIC) && !t.equals(RetentionSettings.DLQ_TOPIC)).toList());
         if (Boolean.parseBoolean(property(props, "tickerlake.paimon.enabled", "true"))) {
             watched.put(property(props, "tickerlake.paimon.consumer-group", "tickerlake-paimon-sync"),
@@ -198,7 +244,8 @@ public class TickerlakeConfiguration implements CamelConfiguration {
      * Camel Main's start-up summaries print every property it resolved, masking only keys it knows as secret
      * ({@code ...password}, {@code ...secret-key}, {@code ...access-key}, ...). {@code tickerlake.admin.users} holds
      * passwords too: add its key to the keywords Camel masks, next to any a user set with
-     * {@code camel.main.additional-sensitive-keywords} (applied to the context before this runs).
+     * {@code camel.main.additional-sensitive-keywords} (applied to the context before this runs; the summaries print
+     * when it starts).
      */
     private static void maskAdminUsers(CamelContext context) {
         ExtendedCamelContext extension = context.getCamelContextExtension();
@@ -221,44 +268,6 @@ public class TickerlakeConfiguration implements CamelConfiguration {
         LOG.info("Admin API: embedded dev mode and no users configured, so mutating calls accept admin / admin and the "
                 + "API listens on {}:{} only (camel.server.host={} applies once tickerlake.admin.users or "
                 + "tickerlake.admin.users-file is set)", LOOPBACK, server.getPort(), configured);
-    }
-
-    /** The sync job's settings, from the same S3 and Kafka settings the routes use (one place for credentials). */
-    private static SyncJobSettings syncJobSettings(PropertiesComponent props, Path dataDir, S3Settings s3) {
-        Map<String, String> tableOptions = new LinkedHashMap<>();
-        for (String option : property(props, "tickerlake.paimon.table-options", "").split(",")) {
-            int eq = option.indexOf('=');
-            if (eq > 0) {
-                tableOptions.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
-            }
-        }
-        String restPort = property(props, "tickerlake.flink.rest-port", "");
-        return SyncJobSettings.builder()
-                .warehouse(property(props, "tickerlake.paimon.warehouse", "s3://paimon/warehouse"))
-                .s3(s3)
-                .bootstrapServers(property(props, KAFKA_BOOTSTRAP, ""))
-                .topic("upbit-cdc")
-                .consumerGroup(property(props, "tickerlake.paimon.consumer-group", "tickerlake-paimon-sync"))
-                .database(property(props, "tickerlake.paimon.database", "upbit"))
-                .partitionKeys(List.of(property(props, "tickerlake.paimon.partition-keys", "dt").split(",")))
-                .tableOptions(tableOptions)
-                .checkpointInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-interval", "10s")))
-                .checkpointDir(property(props, "tickerlake.flink.checkpoint-dir", "s3://checkpoints/paimon-sync"))
-                .savepointDir(property(props, "tickerlake.flink.savepoint-dir", "s3://checkpoints/paimon-sync/savepoints"))
-                .localDir(dataDir.resolve("paimon-sync"))
-                .parallelism(Integer.parseInt(property(props, "tickerlake.flink.parallelism", "1")))
-                .restPort(restPort.isBlank() ? null : Integer.valueOf(restPort))
-                .restartStrategy(SyncJobSettings.RestartStrategy.parse(
-                        property(props, "tickerlake.flink.restart-strategy", "exponential-delay")))
-                .restartAttempts(Integer.parseInt(property(props, "tickerlake.flink.restart-attempts", "10")))
-                .restartDelay(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-delay", "1s")))
-                .restartMaxDelay(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-max-delay", "30s")))
-                .restartResetAfter(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-reset-after", "10m")))
-                .restartInterval(FrameSources.parseDuration(property(props, "tickerlake.flink.restart-interval", "5m")))
-                .savepointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.savepoint-timeout", "8s")))
-                .checkpointStall(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-stall", "60s")))
-                .checkpointTimeout(FrameSources.parseDuration(property(props, "tickerlake.flink.checkpoint-timeout", "2m")))
-                .build();
     }
 
     private static String property(PropertiesComponent props, String key, String fallback) {

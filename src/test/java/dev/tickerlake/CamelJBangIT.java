@@ -24,8 +24,6 @@ import dev.tickerlake.embedded.EmbeddedS3;
 import dev.tickerlake.lake.UpbitTables;
 import dev.tickerlake.testing.KafkaTestClient;
 import dev.tickerlake.testing.S3TestClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.paimon.types.RowKind;
@@ -34,9 +32,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Route files, unchanged, under the real Camel JBang CLI ({@code camel run}, 4.17.0 from Maven, in a child JVM), offline:
- * the buckets route against an S3 server, the CDC route against a Kafka broker, the admin API on a local warehouse.
- * The README's "Edit routes with Camel JBang" commands.
+ * The route files, unchanged, under the real Camel JBang CLI ({@code camel run}, 4.17.0 from Maven, in a child JVM),
+ * offline: the buckets route against an S3 server, then every route file at once against a Kafka broker and a local
+ * warehouse. The README's "Edit routes with Camel JBang" commands.
  *
  * <p>The build provides the CLI's classpath (execution {@code jbang-cli}: {@code src/test/jbang/pom.xml}), tickerlake's
  * dependencies without Camel's own artifacts (execution {@code jbang-deps}), tickerlake's classes
@@ -65,7 +63,7 @@ public class CamelJBangIT {
                             "--prop=tickerlake.s3.endpoint=" + s3.endpoint(),
                             "--prop=tickerlake.s3.access-key=" + ACCESS_KEY,
                             "--prop=tickerlake.s3.secret-key=" + SECRET_KEY),
-                    "routes/buckets.camel.yaml", "jbang/buckets-beans.camel.yaml")) {
+                    "routes/buckets.camel.yaml")) {
                 camel.check(() -> {
                     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                             .failFast("camel run exited", () -> !camel.process.isAlive())
@@ -87,26 +85,74 @@ public class CamelJBangIT {
         }
     }
 
-    /** Raw frames in, envelopes on upbit-cdc and a dead letter with its cause on upbit-dlq out. */
+    /**
+     * Every route file under one {@code camel run} (no feed source), against a Kafka broker and a local warehouse with a
+     * table written by the test: the admin API reads it over HTTP; raw frames in, envelopes on upbit-cdc and a dead
+     * letter with its cause on upbit-dlq out; the sync job writes the envelopes into tables of its own, read back through
+     * the admin API, and stops with a savepoint.
+     */
     @Test
-    void cdcRouteUnderCamelRunMapsFramesAndDeadLettersABadOne() throws Exception {
+    void everyRouteUnderOneCamelRunFromRawFramesToTheAdminApi() throws Exception {
+        Path warehouse = work.resolve("warehouse");
+        try (UpbitTables tables = new UpbitTables(UpbitTables.localOptions(warehouse))) {
+            tables.createTicker("ticker", Map.of());
+            tables.commit("ticker",
+                    UpbitTables.ticker(RowKind.INSERT, "KRW-BTC", 95_000_000.0, UpbitTables.T0 + 1_000),
+                    UpbitTables.ticker(RowKind.INSERT, "KRW-ETH", 4_250_000.0, UpbitTables.T0 + 2_000));
+        }
         try (EmbeddedKafka kafka = new EmbeddedKafka("127.0.0.1", EmbeddedKafka.freePort(), work.resolve("kafka"))) {
             kafka.start();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of("upbit-ticker", "upbit-trade", "upbit-orderbook", "upbit-cdc", "upbit-dlq")
-                        .stream().map(topic -> new NewTopic(topic, 1, (short) 1)).toList()).all().get();
-            }
             KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
             byte[] bad = "this is not json".getBytes(StandardCharsets.UTF_8);
-            client.sendAll(List.of(
-                    new ProducerRecord<>("upbit-ticker", "KRW-BTC", firstFrame("ticker")),
-                    new ProducerRecord<>("upbit-ticker", "KRW-BTC", bad),
-                    new ProducerRecord<>("upbit-trade", "KRW-BTC", firstFrame("trade")),
-                    new ProducerRecord<>("upbit-orderbook", "KRW-BTC", firstFrame("orderbook"))));
-
-            try (CamelRun camel = camelRun(List.of("--prop=tickerlake.kafka.bootstrap-servers=" + kafka.bootstrapServers()),
-                    "routes/ticker-cdc.camel.yaml", "routes/dead-letters.camel.yaml", "src/test/jbang/cdc-beans.camel.yaml")) {
+            List<String> routes;
+            try (var files = Files.list(Path.of("routes"))) {
+                routes = files.map(Path::toString).filter(f -> f.endsWith(".camel.yaml")).sorted().toList();
+            }
+            try (CamelRun camel = camelRun(List.of(
+                            "--prop=tickerlake.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                            "--prop=tickerlake.kafka.partitions=1",
+                            "--prop=tickerlake.source=none",
+                            // The sync job writes its tables next to the test's, in a database of its own.
+                            "--prop=tickerlake.paimon.warehouse=" + warehouse.toUri(),
+                            "--prop=tickerlake.paimon.database=synced",
+                            "--prop=tickerlake.flink.checkpoint-interval=2s",
+                            "--prop=tickerlake.flink.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
+                            "--prop=tickerlake.flink.savepoint-dir=" + work.resolve("savepoints").toUri(),
+                            "--prop=tickerlake.data-dir=" + work.resolve("data"),
+                            // A local warehouse needs no bucket: readiness holds at once, no S3 is contacted.
+                            "--prop=tickerlake.s3.buckets=",
+                            "--prop=tickerlake.admin.users=jbang:jbang-password"),
+                    routes.toArray(String[]::new))) {
                 camel.check(() -> {
+                    String api = "http://127.0.0.1:" + camel.serverPort() + "/api";
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                            .failFast("camel run exited", () -> !camel.process.isAlive())
+                            .ignoreExceptions()
+                            .until(() -> get(api + "/tables").statusCode() == 200);
+
+                    // The admin API on the warehouse.
+                    HttpResponse<String> list = get(api + "/tables");
+                    assertThat(JSON.readTree(list.body()).path("tables").findValuesAsText("table")).containsExactly("ticker");
+                    HttpResponse<String> rows = get(api + "/tables/upbit/ticker/rows");
+                    assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
+                    assertThat(JSON.readTree(rows.body()).path("rows").findValuesAsText("market"))
+                            .containsExactlyInAnyOrder("KRW-BTC", "KRW-ETH");
+                    HttpResponse<String> unknown = get(api + "/tables/upbit/nope/rows");
+                    assertThat(unknown.statusCode()).isEqualTo(404);
+                    assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("no_such_table");
+                    HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/tables/upbit/ticker/tags"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"jbang\"}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(anonymous.statusCode()).isEqualTo(401);
+                    assertThat(JSON.readTree(anonymous.body()).path("error").asText()).isEqualTo("unauthorized");
+
+                    // The CDC route on the topics the feed route created.
+                    client.sendAll(List.of(
+                            new ProducerRecord<>("upbit-ticker", "KRW-BTC", firstFrame("ticker")),
+                            new ProducerRecord<>("upbit-ticker", "KRW-BTC", bad),
+                            new ProducerRecord<>("upbit-trade", "KRW-BTC", firstFrame("trade")),
+                            new ProducerRecord<>("upbit-orderbook", "KRW-BTC", firstFrame("orderbook"))));
                     List<ConsumerRecord<String, byte[]>> envelopes = client.read("upbit-cdc", 3, Duration.ofSeconds(120));
                     assertThat(envelopes).extracting(ConsumerRecord::key).hasSize(3).satisfiesExactlyInAnyOrder(
                             key -> assertThat(key).isEqualTo("ticker|KRW-BTC|2024-05-01"),
@@ -119,7 +165,6 @@ public class CamelJBangIT {
                         assertThat(value.path("type").asText()).isEqualTo("INSERT");
                         assertThat(value.path("data").path(0).path("market").asText()).isEqualTo("KRW-BTC");
                     }
-
                     List<ConsumerRecord<String, byte[]>> deadLetters = client.read("upbit-dlq", 1, Duration.ofSeconds(30));
                     assertThat(deadLetters).hasSize(1);
                     ConsumerRecord<String, byte[]> deadLetter = deadLetters.get(0);
@@ -128,55 +173,20 @@ public class CamelJBangIT {
                     assertThat(KafkaTestClient.header(deadLetter, "tickerlake-error-message")).isNotBlank();
                     assertThat(KafkaTestClient.header(deadLetter, "tickerlake-source")).isEqualTo("upbit-ticker/0/1");
                     assertThat(KafkaTestClient.header(deadLetter, "tickerlake-frame-bytes")).isEqualTo("16");
-                    assertThat(camel.output()).contains("Apache Camel 4.17.0 (tickerlake) started");
+
+                    // The sync job: the envelopes become rows of its tables, read through the admin API.
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                            .untilAsserted(() -> assertThat(JSON.readTree(get(api + "/tables/synced/ticker/rows").body())
+                                    .path("rows").findValuesAsText("market")).containsExactly("KRW-BTC"));
+                    assertThat(JSON.readTree(get(api + "/sync").body()).path("state").asText()).isEqualTo("RUNNING");
+
+                    camel.process.destroy();
+                    assertThat(camel.process.waitFor(60, TimeUnit.SECONDS)).as("camel run stops on SIGTERM").isTrue();
+                    assertThat(camel.output())
+                            .contains("Apache Camel 4.17.0 (tickerlake) started")
+                            .containsPattern("Sync job \\w+ stopped with savepoint file:");
                 });
             }
-        }
-    }
-
-    /** A warehouse on the local file system, written with Paimon; the admin API reads it over HTTP. */
-    @Test
-    void adminApiUnderCamelRunServesALocalWarehouse() throws Exception {
-        Path warehouse = work.resolve("warehouse");
-        try (UpbitTables tables = new UpbitTables(UpbitTables.localOptions(warehouse))) {
-            tables.createTicker("ticker", Map.of());
-            tables.commit("ticker",
-                    UpbitTables.ticker(RowKind.INSERT, "KRW-BTC", 95_000_000.0, UpbitTables.T0 + 1_000),
-                    UpbitTables.ticker(RowKind.INSERT, "KRW-ETH", 4_250_000.0, UpbitTables.T0 + 2_000));
-        }
-        try (CamelRun camel = camelRun(List.of(
-                        "--prop=tickerlake.paimon.warehouse=" + warehouse.toUri(),
-                        // A local warehouse needs no bucket: readiness holds at once.
-                        "--prop=tickerlake.s3.buckets=",
-                        "--prop=tickerlake.admin.users=jbang:jbang-password"),
-                "routes/admin-api.camel.yaml", "src/test/jbang/admin-beans.camel.yaml")) {
-            camel.check(() -> {
-                String api = "http://127.0.0.1:" + camel.serverPort() + "/api";
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                        .failFast("camel run exited", () -> !camel.process.isAlive())
-                        .ignoreExceptions()
-                        .until(() -> get(api + "/tables").statusCode() == 200);
-
-                HttpResponse<String> list = get(api + "/tables");
-                assertThat(JSON.readTree(list.body()).path("tables").findValuesAsText("table")).containsExactly("ticker");
-
-                HttpResponse<String> rows = get(api + "/tables/upbit/ticker/rows");
-                assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
-                assertThat(JSON.readTree(rows.body()).path("rows").findValuesAsText("market"))
-                        .containsExactlyInAnyOrder("KRW-BTC", "KRW-ETH");
-
-                HttpResponse<String> unknown = get(api + "/tables/upbit/nope/rows");
-                assertThat(unknown.statusCode()).isEqualTo(404);
-                assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("no_such_table");
-
-                HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/tables/upbit/ticker/tags"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"jbang\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(anonymous.statusCode()).isEqualTo(401);
-                assertThat(JSON.readTree(anonymous.body()).path("error").asText()).isEqualTo("unauthorized");
-                assertThat(camel.output()).contains("Apache Camel 4.17.0 (tickerlake) started");
-            });
         }
     }
 
@@ -213,6 +223,8 @@ public class CamelJBangIT {
                 "run",
                 "--download=false",
                 "--logging-color=false",
+                // Each file's beans are made as it is read; admin-api's name the lake and the sync job of later files.
+                "--lazy-bean",
                 // A safety net should this test's JVM die first: the child stops by itself.
                 "--max-seconds=170",
                 // The admin server of application.properties on a free loopback port.

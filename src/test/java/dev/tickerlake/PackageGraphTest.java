@@ -38,7 +38,7 @@ class PackageGraphTest {
             "health", Set.of("support"),
             "embedded", Set.of("support"),
             "upbit", Set.of("health", "support"),
-            "kafka", Set.of("upbit", "support"),
+            "kafka", Set.of("support"),
             "cdc", Set.of("upbit", "health", "support"),
             "sync", Set.of("cdc", "upbit", "health", "support"),
             "lake", Set.of("cdc", "upbit", "health", "support"),

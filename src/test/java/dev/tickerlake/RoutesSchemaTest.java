@@ -26,13 +26,13 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Every YAML route file (the ones in {@code routes/} and the Camel JBang extras in {@code jbang/}) is valid against
+ * Every YAML route file (the ones in {@code routes/}, beans included) is valid against
  * the Camel YAML DSL schema shipped in {@code camel-yaml-dsl} ({@code schema/camelYamlDsl.json}): a misspelt key or
  * a step in the wrong place fails here, before Camel Main or Camel JBang ever loads the file.
  */
 class RoutesSchemaTest {
 
-    private static final List<Path> ROUTE_DIRS = List.of(Path.of("routes"), Path.of("jbang"));
+    private static final List<Path> ROUTE_DIRS = List.of(Path.of("routes"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Schema schema;
@@ -66,7 +66,7 @@ class RoutesSchemaTest {
     }
 
     /**
-     * The files are found, not listed: every file in {@code routes/} and {@code jbang/}, and every file Camel Main loads
+     * The files are found, not listed: every file in {@code routes/}, and every file Camel Main loads
      * from {@code classpath:camel/} (the build's copy of {@code routes/}), is one the schema test checks. A new route
      * file is checked without touching this test; one it would skip (another extension, a subdirectory) fails here.
      */

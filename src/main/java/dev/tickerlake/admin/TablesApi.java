@@ -19,12 +19,8 @@ import dev.tickerlake.lake.TimeTravelService;
 import dev.tickerlake.lake.WhereCondition;
 
 /**
- * The admin API's table calls over the lake ({@link TimeTravelService}): each takes the request's raw text parameters
- * (null or blank = absent) or body, validates them ({@link RequestParams}), asks the lake, and answers with the lake's
- * records or {@link Responses} (Jackson writes them in the contract's shape); a refusal is an {@link ApiException}
- * carrying the HTTP status (400, 404, 409, 413) and the error body. Successful {@code createTag} answers 201,
- * {@code deleteTag} 204, everything else 200. A repeated {@code where} query parameter may arrive as one text or a
- * collection: both are taken.
+ * The admin API's table calls over the lake: the request's text parameters (null or blank = absent) are validated by
+ * {@link RequestParams}, and the lake's refusals become {@link ApiException}s.
  */
 public class TablesApi {
 

@@ -1,13 +1,11 @@
 package dev.tickerlake.kafka;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
-/**
- * The retention of tickerlake's topics ({@code tickerlake.kafka.*-retention*}): the raw topics, {@code upbit-cdc}
- * and {@code upbit-dlq}; whether topics that exist with other settings are aligned; and the share of a retention
- * window that unread records may take before overall health warns.
- */
+/** How long and how much tickerlake's topics keep ({@code tickerlake.kafka.*-retention*}), and when health warns. */
 public record RetentionSettings(TopicRetention raw, TopicRetention cdc, TopicRetention dlq, boolean alignExisting,
                                 double warnAt) {
 
@@ -41,16 +39,35 @@ public record RetentionSettings(TopicRetention raw, TopicRetention cdc, TopicRet
                     + align);
         }
         return new RetentionSettings(
-                topic(settings, "raw", "24h", "512MiB"),
-                topic(settings, "cdc", "72h", "2GiB"),
-                topic(settings, "dlq", "168h", "256MiB"),
+                topic(settings, "tickerlake.kafka.raw-retention", "24h", "tickerlake.kafka.raw-retention-size", "512MiB"),
+                topic(settings, "tickerlake.kafka.cdc-retention", "72h", "tickerlake.kafka.cdc-retention-size", "2GiB"),
+                topic(settings, "tickerlake.kafka.dlq-retention", "168h", "tickerlake.kafka.dlq-retention-size", "256MiB"),
                 align.isEmpty() ? embeddedKafka : Boolean.parseBoolean(align),
                 Double.parseDouble(value(settings, "tickerlake.kafka.retention-warning", "0.5")));
     }
 
-    private static TopicRetention topic(Function<String, String> settings, String kind, String time, String size) {
-        String timeKey = "tickerlake.kafka." + kind + "-retention";
-        String sizeKey = timeKey + "-size";
+    /**
+     * From the settings as written in application.properties, in the order of its {@code tickerlake.kafka.*} keys
+     * (a YAML bean's factory arguments; blank = the default): raw, cdc and dlq retention and size, align-retention,
+     * retention-warning; {@code embeddedKafka} whether tickerlake runs the broker itself.
+     */
+    public static RetentionSettings of(String rawRetention, String rawRetentionSize, String cdcRetention,
+                                       String cdcRetentionSize, String dlqRetention, String dlqRetentionSize,
+                                       String alignRetention, String retentionWarning, boolean embeddedKafka) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("tickerlake.kafka.raw-retention", rawRetention);
+        settings.put("tickerlake.kafka.raw-retention-size", rawRetentionSize);
+        settings.put("tickerlake.kafka.cdc-retention", cdcRetention);
+        settings.put("tickerlake.kafka.cdc-retention-size", cdcRetentionSize);
+        settings.put("tickerlake.kafka.dlq-retention", dlqRetention);
+        settings.put("tickerlake.kafka.dlq-retention-size", dlqRetentionSize);
+        settings.put("tickerlake.kafka.align-retention", alignRetention);
+        settings.put("tickerlake.kafka.retention-warning", retentionWarning);
+        return fromSettings(settings::get, embeddedKafka);
+    }
+
+    private static TopicRetention topic(Function<String, String> settings, String timeKey, String time, String sizeKey,
+                                        String size) {
         try {
             return TopicRetention.parse(value(settings, timeKey, time), value(settings, sizeKey, size));
         } catch (IllegalArgumentException e) {

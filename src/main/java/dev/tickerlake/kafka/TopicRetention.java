@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.tickerlake.upbit.FrameSources;
+import dev.tickerlake.support.Durations;
 
 /**
  * How long and how much one topic keeps: {@code time} (-1 ms = no limit) and {@code size}, the bytes of the whole
@@ -54,7 +54,7 @@ public record TopicRetention(Duration time, long size) {
 
     /** A duration ({@code 72h}, {@code 30m}, {@code PT1H}) and a size ({@code 1GiB}, {@code 512MiB}, bytes, -1). */
     public static TopicRetention parse(String time, String size) {
-        Duration duration = time.trim().equals("-1") ? Duration.ofMillis(-1) : FrameSources.parseDuration(time);
+        Duration duration = time.trim().equals("-1") ? Duration.ofMillis(-1) : Durations.parse(time);
         return new TopicRetention(duration, parseSize(size));
     }
 

@@ -19,7 +19,7 @@ public final class TableMonitor {
 
     private final TimeTravelService tables;
     private final String database;
-    private final Consumer<ManagedTable> onNewTable;
+    private Consumer<ManagedTable> onNewTable;
     private final Map<String, ManagedTable> managed = new ConcurrentHashMap<>();
     private volatile String lastProblem;
     private volatile boolean looked;
@@ -28,6 +28,17 @@ public final class TableMonitor {
         this.tables = tables;
         this.database = database;
         this.onNewTable = onNewTable;
+    }
+
+    /** A monitor whose new tables go nowhere until {@link #onNewTable(Consumer)} names where (a bean in YAML). */
+    public TableMonitor(TimeTravelService tables, String database) {
+        this(tables, database, table -> { });
+    }
+
+    /** Hands every table seen from now on to {@code onNewTable}, and at once the tables already seen. */
+    public synchronized void onNewTable(Consumer<ManagedTable> onNewTable) {
+        this.onNewTable = onNewTable;
+        managed.values().forEach(onNewTable);
     }
 
     /** Reads every table's latest state once. Storage being unreachable is logged once, not thrown. */
@@ -53,8 +64,10 @@ public final class TableMonitor {
                 known.update(answer);
             } else {
                 ManagedTable table = new ManagedTable(answer);
-                managed.put(answer.table(), table);
-                onNewTable.accept(table);
+                synchronized (this) {
+                    managed.put(answer.table(), table);
+                    onNewTable.accept(table);
+                }
             }
         }
     }

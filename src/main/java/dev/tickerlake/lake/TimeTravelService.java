@@ -31,11 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tables of Paimon's Java catalog as they were at any retained or tagged snapshot (time travel): listing,
- * description, snapshots, rows at a point, diffs between two points, tags and rollback. Takes typed, already
- * validated parameters and answers with the lake's records, or throws a {@link LakeException} (no such table,
- * snapshot or tag; an unknown column; a tag that exists; a diff beyond the read budget). Thread-safe; one instance
- * per process.
+ * The tables as they were at any retained or tagged snapshot (time travel), answered as the lake's records or refused
+ * with a {@link LakeException}. Thread-safe; one instance per process.
  */
 public class TimeTravelService implements AutoCloseable {
 

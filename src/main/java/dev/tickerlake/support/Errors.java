@@ -4,11 +4,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
-/**
- * Turns a throwable into the one line a log, a health detail or a JSON field shows: {@link #describe} names the failure
- * as thrown (the feed's sources), {@link #describeRootFirst} the deepest cause first (the sync job, whose failures
- * arrive wrapped by Flink).
- */
+/** Turns a throwable into the one line a log, a health detail or a JSON field shows. */
 public final class Errors {
 
     private Errors() {

@@ -1,2 +1,2 @@
-/** What every stage shares and no stage owns: the S3 settings and the one-line description of a failure. */
+/** What every stage shares and no stage owns: S3 settings, failure descriptions, durations as settings write them. */
 package dev.tickerlake.support;

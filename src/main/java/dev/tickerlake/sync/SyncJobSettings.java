@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.tickerlake.support.S3Settings;
+import dev.tickerlake.support.Durations;
 
 /**
  * Everything the Paimon sync job needs: the warehouse and its S3 server, the CDC topic, the Paimon table layout, and
@@ -318,6 +319,115 @@ public record SyncJobSettings(
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
                     restPort, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
                     restartResetAfter, savepointTimeout, checkpointStall, checkpointTimeout, jobName);
+        }
+    }
+
+    /**
+     * The settings from their text in {@code application.properties} (the {@code builderClass} of the {@code syncJob}
+     * bean's settings in {@code routes/paimon-sync.camel.yaml}): durations as {@code 10s}, {@code 2m}, {@code 500ms};
+     * lists comma separated; table options as {@code key=value,...}; an empty REST port for none. What is not set keeps
+     * the {@link Builder}'s default.
+     */
+    public static final class FromProperties {
+        private final Builder builder = new Builder();
+
+        public void setWarehouse(String warehouse) {
+            builder.warehouse(warehouse.trim());
+        }
+
+        public void setS3(S3Settings s3) {
+            builder.s3(s3);
+        }
+
+        public void setBootstrapServers(String bootstrapServers) {
+            builder.bootstrapServers(bootstrapServers.trim());
+        }
+
+        public void setConsumerGroup(String consumerGroup) {
+            builder.consumerGroup(consumerGroup.trim());
+        }
+
+        public void setDatabase(String database) {
+            builder.database(database.trim());
+        }
+
+        public void setPartitionKeys(String partitionKeys) {
+            builder.partitionKeys(List.of(partitionKeys.trim().split(",")));
+        }
+
+        public void setTableOptions(String tableOptions) {
+            Map<String, String> options = new LinkedHashMap<>();
+            for (String option : tableOptions.trim().split(",")) {
+                int eq = option.indexOf('=');
+                if (eq > 0) {
+                    options.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
+                }
+            }
+            builder.tableOptions(options);
+        }
+
+        public void setCheckpointInterval(String checkpointInterval) {
+            builder.checkpointInterval(Durations.parse(checkpointInterval));
+        }
+
+        public void setCheckpointDir(String checkpointDir) {
+            builder.checkpointDir(checkpointDir.trim());
+        }
+
+        public void setSavepointDir(String savepointDir) {
+            builder.savepointDir(savepointDir.trim());
+        }
+
+        public void setLocalDir(String localDir) {
+            builder.localDir(Path.of(localDir.trim()));
+        }
+
+        public void setParallelism(String parallelism) {
+            builder.parallelism(Integer.parseInt(parallelism.trim()));
+        }
+
+        public void setRestPort(String restPort) {
+            builder.restPort(restPort == null || restPort.isBlank() ? null : Integer.valueOf(restPort.trim()));
+        }
+
+        public void setRestartStrategy(String restartStrategy) {
+            builder.restartStrategy(RestartStrategy.parse(restartStrategy));
+        }
+
+        public void setRestartAttempts(String restartAttempts) {
+            builder.restartAttempts(Integer.parseInt(restartAttempts.trim()));
+        }
+
+        public void setRestartDelay(String restartDelay) {
+            builder.restartDelay(Durations.parse(restartDelay));
+        }
+
+        public void setRestartMaxDelay(String restartMaxDelay) {
+            builder.restartMaxDelay(Durations.parse(restartMaxDelay));
+        }
+
+        public void setRestartResetAfter(String restartResetAfter) {
+            builder.restartResetAfter(Durations.parse(restartResetAfter));
+        }
+
+        public void setRestartInterval(String restartInterval) {
+            builder.restartInterval(Durations.parse(restartInterval));
+        }
+
+        public void setSavepointTimeout(String savepointTimeout) {
+            builder.savepointTimeout(Durations.parse(savepointTimeout));
+        }
+
+        public void setCheckpointStall(String checkpointStall) {
+            builder.checkpointStall(Durations.parse(checkpointStall));
+        }
+
+        public void setCheckpointTimeout(String checkpointTimeout) {
+            builder.checkpointTimeout(Durations.parse(checkpointTimeout));
+        }
+
+        public SyncJobSettings build() {
+            return builder.build();
         }
     }
 }

@@ -33,7 +33,6 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private final CamelContext context;
     private final String target;
     private final int maxInFlight;
     private final Duration drainTimeout;
@@ -49,14 +48,15 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
     private volatile FrameSource source;
     private AsyncProducer producer;
 
-    public Feed(CamelContext context, String target, int maxInFlight) {
-        this(context, target, maxInFlight, DRAIN_TIMEOUT);
+    /** A feed declared as a bean: the registry hands it its CamelContext when it is bound (it is CamelContextAware). */
+    public Feed(String target, int maxInFlight) {
+        this(null, target, maxInFlight, DRAIN_TIMEOUT);
     }
 
     /** {@code drainTimeout}: how long {@link #close} waits for frames still on their way to Kafka. */
     Feed(CamelContext context, String target, int maxInFlight, Duration drainTimeout) {
         super("feed");
-        this.context = context;
+        setCamelContext(context);
         this.target = target;
         this.maxInFlight = maxInFlight;
         this.drainTimeout = drainTimeout;
@@ -71,6 +71,7 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
         if (source != null) {
             return;
         }
+        CamelContext context = getCamelContext();
         if ("none".equalsIgnoreCase(context.getPropertiesComponent().resolveProperty("tickerlake.source").orElse(""))) {
             LOG.info("Feed: no source (tickerlake.source=none); consuming what arrives on the raw topics");
             return;
@@ -96,7 +97,7 @@ public final class Feed extends OverallHealthCheck implements AutoCloseable {
     /** {@code size}: the whole frame's length when {@code frame} is only its first bytes, else null. */
     private void send(byte[] frame, String origin, Long size) {
         inFlight.acquireUninterruptibly();
-        Exchange exchange = new DefaultExchange(context);
+        Exchange exchange = new DefaultExchange(getCamelContext());
         exchange.getMessage().setBody(frame);
         exchange.getMessage().setHeader("tickerlake-source", origin);
         if (size != null) {

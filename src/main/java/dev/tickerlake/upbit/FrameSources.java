@@ -8,30 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-/**
- * Builds the configured {@link FrameSource} from tickerlake's settings ({@code tickerlake.source} = upbit | replay |
- * synthetic and the keys below), so that wiring code needs one call. Unset keys take the defaults shown.
- * <pre>
- * tickerlake.source                   upbit | replay | synthetic (default upbit)
- * tickerlake.upbit.markets            comma list of markets; empty = every KRW market (default empty)
- * tickerlake.upbit.websocket-url      default wss://api.upbit.com/websocket/v1
- * tickerlake.upbit.rest-url           default https://api.upbit.com
- * tickerlake.upbit.market-refresh     how often the KRW list is re-read; 0 = never (default 10m)
- * tickerlake.upbit.ping-interval      text PING interval (default 60s)
- * tickerlake.upbit.idle-timeout       silence that counts as a dead connection (default 90s)
- * tickerlake.upbit.orderbook-depth    0 (Upbit's default), 1, 5, 15 or 30 (default 0)
- * tickerlake.replay.file              JSON-lines file (.gz allowed); required for replay
- * tickerlake.replay.speed             multiple of the recorded pace; 0 = as fast as possible (default 1)
- * tickerlake.replay.loop              replay again with timestamps shifted to now (default false)
- * tickerlake.cdc.max-frame-bytes      longest frame read whole (replay line, WebSocket message); a longer one is
- *                                     handed on as its first bytes and its size, for its dead letter (default 65536)
- * tickerlake.synthetic.markets        a number of markets, or a comma list of codes (default 10)
- * tickerlake.synthetic.rate           frames per second over all markets (default 100)
- * tickerlake.synthetic.seed           generator seed (default 1)
- * </pre>
- * Durations are written {@code 500ms}, {@code 60s}, {@code 10m}, {@code 1h}, ISO-8601 ({@code PT1M}) or a plain
- * number of seconds.
- */
+import dev.tickerlake.support.Durations;
+
+/** Builds the {@link FrameSource} that {@code tickerlake.source} names, from the keys application.properties lists. */
 public final class FrameSources {
 
     private FrameSources() {
@@ -83,38 +62,17 @@ public final class FrameSources {
 
     public static SyntheticFeed synthetic(Function<String, String> settings) {
         SyntheticFeed.Builder builder = SyntheticFeed.builder()
-                .rate(Double.parseDouble(value(settings, "tickerlake.synthetic.rate", "100")))
-                .seed(Long.parseLong(value(settings, "tickerlake.synthetic.seed", "1")));
-        String markets = value(settings, "tickerlake.synthetic.markets", "10");
+                .rate(Double.parseDouble(value(settings, "tickerlake.synthetic.rate",
+                        String.valueOf(SyntheticFeed.DEFAULT_RATE))))
+                .seed(Long.parseLong(value(settings, "tickerlake.synthetic.seed",
+                        String.valueOf(SyntheticFeed.DEFAULT_SEED))));
+        String markets = value(settings, "tickerlake.synthetic.markets", String.valueOf(SyntheticFeed.DEFAULT_MARKETS));
         if (markets.chars().allMatch(Character::isDigit)) {
             builder.markets(Integer.parseInt(markets));
         } else {
             builder.markets(list(markets).stream().map(code -> code.toUpperCase(Locale.ROOT)).toList());
         }
         return builder.build();
-    }
-
-    /** Parses {@code 500ms}, {@code 60s}, {@code 10m}, {@code 1h}, {@code PT1M} or a number of seconds. */
-    public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            char unit = t.charAt(t.length() - 1);
-            String number = t.substring(0, t.length() - 1).trim();
-            return switch (unit) {
-                case 's' -> Duration.ofMillis(Math.round(Double.parseDouble(number) * 1000));
-                case 'm' -> Duration.ofSeconds(Long.parseLong(number) * 60);
-                case 'h' -> Duration.ofHours(Long.parseLong(number));
-                default -> Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a duration (500ms, 60s, 10m, 1h, PT1M): " + text);
-        }
     }
 
     private static int maxFrameBytes(Function<String, String> settings) {
@@ -124,7 +82,7 @@ public final class FrameSources {
 
     private static Duration duration(Function<String, String> settings, String key, String fallback) {
         try {
-            return parseDuration(value(settings, key, fallback));
+            return Durations.parse(value(settings, key, fallback));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage());
         }

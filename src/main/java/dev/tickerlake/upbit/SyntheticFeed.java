@@ -25,6 +25,10 @@ public final class SyntheticFeed extends FrameSourceSupport {
 
     /** The origin every frame of this source carries. */
     public static final String ORIGIN = "synthetic";
+    /** Defaults of {@code tickerlake.synthetic.markets}, {@code .rate} and {@code .seed} (application.properties). */
+    public static final int DEFAULT_MARKETS = 20;
+    public static final int DEFAULT_RATE = 100;
+    public static final long DEFAULT_SEED = 42;
 
     private static final Logger LOG = LoggerFactory.getLogger(SyntheticFeed.class);
     private static final long MAX_LAG_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -130,9 +134,9 @@ public final class SyntheticFeed extends FrameSourceSupport {
 
     /** Settings of a {@link SyntheticFeed}. */
     public static final class Builder {
-        private List<String> markets = SyntheticFrames.marketCodes(10);
-        private double rate = 100;
-        private long seed = 1;
+        private List<String> markets = SyntheticFrames.marketCodes(DEFAULT_MARKETS);
+        private double rate = DEFAULT_RATE;
+        private long seed = DEFAULT_SEED;
         private Long startTime;
         private long frameLimit;
         private BiConsumer<SourceState, String> stateListener;
@@ -140,7 +144,7 @@ public final class SyntheticFeed extends FrameSourceSupport {
         private Builder() {
         }
 
-        /** The first {@code n} markets of {@link SyntheticFrames#marketCodes}; default 10. */
+        /** The first {@code n} markets of {@link SyntheticFrames#marketCodes}; default 20. */
         public Builder markets(int n) {
             this.markets = SyntheticFrames.marketCodes(n);
             return this;
@@ -161,7 +165,7 @@ public final class SyntheticFeed extends FrameSourceSupport {
             return this;
         }
 
-        /** Seed of the generator; default 1. */
+        /** Seed of the generator; default 42. */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

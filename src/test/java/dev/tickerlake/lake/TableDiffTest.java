@@ -1,6 +1,5 @@
 package dev.tickerlake.lake;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,10 +13,8 @@ import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.source.ReadBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.tickerlake.lake.TableReadsTest.assertStatus;
 import static dev.tickerlake.lake.UpbitTables.DATABASE;
@@ -29,19 +26,13 @@ import static org.apache.paimon.types.RowKind.INSERT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-class TableDiffTest {
+class TableDiffTest extends LocalLakeFixture {
 
-    @TempDir
-    static Path warehouse;
-    static UpbitTables tables;
-    static TimeTravelService lake;
-    static TablesApi service;
     static long[] tickerIds;
     static long[] tradeIds = new long[3];
 
     @BeforeAll
     static void writeHistory() throws Exception {
-        tables = new UpbitTables(UpbitTables.localOptions(warehouse));
         tables.createTicker("ticker", Map.of());
         tickerIds = TickerHistory.write(tables, "ticker");
 
@@ -62,14 +53,6 @@ class TableDiffTest {
         // The same trade sent again, unchanged (a replayed frame): not a change.
         tradeIds[2] = tables.commit("trade", trade(INSERT, "KRW-BTC", 5_000, 200.0, 0.25, T0 + DAY));
 
-        lake = new TimeTravelService(UpbitTables.localOptions(warehouse));
-        service = new TablesApi(lake);
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        lake.close();
-        tables.close();
     }
 
     @Test

@@ -10,41 +10,25 @@ import dev.tickerlake.admin.TablesApi;
 import dev.tickerlake.admin.Responses.SnapshotPage;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.table.FileStoreTable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.tickerlake.lake.UpbitTables.DATABASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-class TableReadsTest {
+class TableReadsTest extends LocalLakeFixture {
 
-    @TempDir
-    static Path warehouse;
-    static UpbitTables tables;
-    static TimeTravelService lake;
-    static TablesApi service;
     static long[] ids;
 
     @BeforeAll
     static void writeHistory() throws Exception {
-        tables = new UpbitTables(UpbitTables.localOptions(warehouse));
         tables.createTicker("ticker", Map.of(
                 // Credentials someone put into table options must never be shown.
                 "s3.secret-key", "do-not-show", "fs.s3a.access.key", "do-not-show-either"));
         tables.createTrade("trade", Map.of());
         ids = TickerHistory.write(tables, "ticker");
-        lake = new TimeTravelService(UpbitTables.localOptions(warehouse));
-        service = new TablesApi(lake);
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        lake.close();
-        tables.close();
     }
 
     @Test

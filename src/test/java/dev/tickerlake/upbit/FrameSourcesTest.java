@@ -3,7 +3,6 @@ package dev.tickerlake.upbit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -40,16 +39,5 @@ class FrameSourcesTest {
                 .hasMessageContaining("tickerlake.replay.file");
         assertThatThrownBy(() -> FrameSources.fromSettings(Map.of("tickerlake.upbit.ping-interval", "soon")::get))
                 .hasMessageContaining("tickerlake.upbit.ping-interval");
-    }
-
-    @Test
-    void parsesDurations() {
-        assertThat(FrameSources.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(FrameSources.parseDuration("60s")).isEqualTo(Duration.ofSeconds(60));
-        assertThat(FrameSources.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(FrameSources.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(FrameSources.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(FrameSources.parseDuration("PT1M")).isEqualTo(Duration.ofMinutes(1));
-        assertThat(FrameSources.parseDuration("30")).isEqualTo(Duration.ofSeconds(30));
     }
 }

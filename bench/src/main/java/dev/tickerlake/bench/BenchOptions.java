@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import dev.tickerlake.upbit.FrameSources;
+import dev.tickerlake.support.Durations;
 
 /**
  * The harness's settings: defaults for the full run, smaller ones with {@code quick}, each overridable as
@@ -156,7 +156,7 @@ final class BenchOptions {
 
     List<Duration> freshnessIntervals() {
         return Arrays.stream(values.get("freshness-intervals").split(",")).map(String::trim)
-                .map(FrameSources::parseDuration).toList();
+                .map(Durations::parse).toList();
     }
 
     int timeTravelRows() {
@@ -213,7 +213,7 @@ final class BenchOptions {
     }
 
     private Duration duration(String key) {
-        return FrameSources.parseDuration(values.get(key));
+        return Durations.parse(values.get(key));
     }
 
     private static String hostname() {

@@ -21,9 +21,12 @@ import dev.tickerlake.embedded.EmbeddedKafka;
 import dev.tickerlake.health.BucketsReadiness;
 import dev.tickerlake.lake.TimeTravelService;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * them finish: rows and diffs beyond {@code tickerlake.admin.concurrent-reads} are refused at once with a 429, so a
  * burst of large reads cannot hold more of the heap than the limit allows.
  */
-class AdminApiReadsTest {
+class AdminApiReadsIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,11 +99,26 @@ class AdminApiReadsTest {
     static void start() throws Exception {
         port = EmbeddedKafka.freePort();
         main = new Main();
-        main.bind("tablesApi", new WaitingReads());
-        main.bind("adminAuth", new NoAuth());
-        main.bind("syncControl", new SyncControl(null, null, null));
         // No bucket to wait for: the tables are readable at once.
         main.bind("buckets", new BucketsReadiness(""));
+        // The route file's own tablesApi, syncControl and adminAuth need the lake and the sync job of other route files:
+        // made when first looked up (as tickerlake makes them), and replaced by these once the route file is loaded.
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport camelMain) {
+                PluginHelper.getBeanPostProcessor(camelMain.getCamelContext()).setLazyBeanStrategy(bind -> true);
+            }
+
+            @Override
+            public void afterConfigure(BaseMainSupport camelMain) {
+                Registry registry = camelMain.getCamelContext().getRegistry();
+                Map.of("tablesApi", new WaitingReads(), "adminAuth", new NoAuth(),
+                        "syncControl", new SyncControl(null, null, null)).forEach((name, bean) -> {
+                            registry.unbind(name);
+                            registry.bind(name, bean);
+                        });
+            }
+        });
         main.configure().withRoutesIncludePattern("file:routes/admin-api.camel.yaml");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", String.valueOf(port));
