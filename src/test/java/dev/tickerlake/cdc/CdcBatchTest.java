@@ -21,15 +21,15 @@ class CdcBatchTest {
     // Small frames and their envelopes written out by hand (DESIGN.md: canal-json INSERT, mysqlType, pkNames, values as
     // strings); CdcMapperTest maps full Upbit frames.
 
-    private static final String TICKER = "{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"trade_price\":95000000,"
+    static final String TICKER = "{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"trade_price\":95000000,"
             + "\"trade_timestamp\":1714521600100,\"timestamp\":1714521600123}";
-    private static final String TRADE = "{\"type\":\"trade\",\"code\":\"KRW-ETH\",\"trade_price\":4250000.5,"
+    static final String TRADE = "{\"type\":\"trade\",\"code\":\"KRW-ETH\",\"trade_price\":4250000.5,"
             + "\"trade_timestamp\":1714521600100,\"timestamp\":1714521600150,\"sequential_id\":1714521600100000}";
     private static final String ORDERBOOK = "{\"type\":\"orderbook\",\"code\":\"KRW-BTC\","
             + "\"timestamp\":1714521600200,\"orderbook_units\":[{\"ask_price\":95001000,\"bid_price\":95000000,"
             + "\"ask_size\":0.5,\"bid_size\":1.25}]}";
 
-    private static final String TICKER_ENVELOPE = "{\"database\":\"upbit\",\"table\":\"ticker\","
+    static final String TICKER_ENVELOPE = "{\"database\":\"upbit\",\"table\":\"ticker\","
             + "\"pkNames\":[\"market\",\"dt\"],\"isDdl\":false,\"type\":\"INSERT\","
             + "\"es\":1714521600123,\"ts\":1714521600123,"
             + "\"mysqlType\":{\"market\":\"text\",\"dt\":\"text\",\"symbol\":\"text\",\"type\":\"text\","
@@ -37,7 +37,7 @@ class CdcBatchTest {
             + "\"data\":[{\"market\":\"KRW-BTC\",\"dt\":\"2024-05-01\",\"symbol\":\"BTC\",\"type\":\"ticker\","
             + "\"price\":\"95000000.0\",\"trade_timestamp\":\"2024-05-01 00:00:00.100\","
             + "\"timestamp\":\"2024-05-01 00:00:00.123\"}],\"old\":null}";
-    private static final String TRADE_ENVELOPE = "{\"database\":\"upbit\",\"table\":\"trade\","
+    static final String TRADE_ENVELOPE = "{\"database\":\"upbit\",\"table\":\"trade\","
             + "\"pkNames\":[\"market\",\"sequential_id\",\"dt\"],\"isDdl\":false,\"type\":\"INSERT\","
             + "\"es\":1714521600150,\"ts\":1714521600150,"
             + "\"mysqlType\":{\"market\":\"text\",\"dt\":\"text\",\"sequential_id\":\"bigint\",\"type\":\"text\","

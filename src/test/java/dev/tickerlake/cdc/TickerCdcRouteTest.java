@@ -54,29 +54,13 @@ import org.junit.jupiter.api.Test;
         mockEndpointsAndSkip = "kafka:*")
 class TickerCdcRouteTest {
 
-    // Small frames and their envelopes written out by hand (as in CdcBatchTest; CdcMapperTest maps full Upbit frames).
-    private static final String TICKER = "{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"trade_price\":95000000,"
-            + "\"trade_timestamp\":1714521600100,\"timestamp\":1714521600123}";
-    private static final String TRADE = "{\"type\":\"trade\",\"code\":\"KRW-ETH\",\"trade_price\":4250000.5,"
-            + "\"trade_timestamp\":1714521600100,\"timestamp\":1714521600150,\"sequential_id\":1714521600100000}";
+    // Small frames and their envelopes, written out by hand once in CdcBatchTest (CdcMapperTest maps full Upbit frames).
+    private static final String TICKER = CdcBatchTest.TICKER;
+    private static final String TRADE = CdcBatchTest.TRADE;
     private static final String NOT_JSON = "{not json";
 
-    private static final String TICKER_ENVELOPE = "{\"database\":\"upbit\",\"table\":\"ticker\","
-            + "\"pkNames\":[\"market\",\"dt\"],\"isDdl\":false,\"type\":\"INSERT\","
-            + "\"es\":1714521600123,\"ts\":1714521600123,"
-            + "\"mysqlType\":{\"market\":\"text\",\"dt\":\"text\",\"symbol\":\"text\",\"type\":\"text\","
-            + "\"price\":\"double\",\"trade_timestamp\":\"datetime(3)\",\"timestamp\":\"datetime(3)\"},"
-            + "\"data\":[{\"market\":\"KRW-BTC\",\"dt\":\"2024-05-01\",\"symbol\":\"BTC\",\"type\":\"ticker\","
-            + "\"price\":\"95000000.0\",\"trade_timestamp\":\"2024-05-01 00:00:00.100\","
-            + "\"timestamp\":\"2024-05-01 00:00:00.123\"}],\"old\":null}";
-    private static final String TRADE_ENVELOPE = "{\"database\":\"upbit\",\"table\":\"trade\","
-            + "\"pkNames\":[\"market\",\"sequential_id\",\"dt\"],\"isDdl\":false,\"type\":\"INSERT\","
-            + "\"es\":1714521600150,\"ts\":1714521600150,"
-            + "\"mysqlType\":{\"market\":\"text\",\"dt\":\"text\",\"sequential_id\":\"bigint\",\"type\":\"text\","
-            + "\"trade_price\":\"double\",\"trade_timestamp\":\"datetime(3)\",\"timestamp\":\"datetime(3)\"},"
-            + "\"data\":[{\"market\":\"KRW-ETH\",\"dt\":\"2024-05-01\",\"sequential_id\":\"1714521600100000\","
-            + "\"type\":\"trade\",\"trade_price\":\"4250000.5\",\"trade_timestamp\":\"2024-05-01 00:00:00.100\","
-            + "\"timestamp\":\"2024-05-01 00:00:00.150\"}],\"old\":null}";
+    private static final String TICKER_ENVELOPE = CdcBatchTest.TICKER_ENVELOPE;
+    private static final String TRADE_ENVELOPE = CdcBatchTest.TRADE_ENVELOPE;
 
     /**
      * The batch comes from {@code direct:raw-records} instead of the Kafka consumer. Not the annotation's
