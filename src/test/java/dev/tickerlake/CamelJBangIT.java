@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ public class CamelJBangIT {
                 SECRET_KEY);
                 S3TestClient client = startedClient(s3)) {
             assertThat(client.buckets()).isEmpty();
-            try (CamelRun camel = camelRun(List.of(
+            try (CamelRun camel = camelRun(Path.of(""), List.of(
                             "--prop=tickerlake.s3.endpoint=" + s3.endpoint(),
                             "--prop=tickerlake.s3.access-key=" + ACCESS_KEY,
                             "--prop=tickerlake.s3.secret-key=" + SECRET_KEY),
@@ -89,7 +90,8 @@ public class CamelJBangIT {
      * Every route file under one {@code camel run} (no feed source), against a Kafka broker and a local warehouse with a
      * table written by the test: the admin API reads it over HTTP; raw frames in, envelopes on upbit-cdc and a dead
      * letter with its cause on upbit-dlq out; the sync job writes the envelopes into tables of its own, read back through
-     * the admin API, and stops with a savepoint.
+     * the admin API; then, as with {@code --dev}, a route file edited on disk is reloaded in the same process; the CLI
+     * stops with a savepoint.
      */
     @Test
     void everyRouteUnderOneCamelRunFromRawFramesToTheAdminApi() throws Exception {
@@ -104,11 +106,22 @@ public class CamelJBangIT {
             kafka.start();
             KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
             byte[] bad = "this is not json".getBytes(StandardCharsets.UTF_8);
-            List<String> routes;
+            // A copy of application.properties and routes/, so the test can edit a route file: the CLI watches the
+            // directory of the first file it is given.
+            Path app = Files.createDirectories(work.resolve("app/routes")).getParent();
+            Files.copy(Path.of("application.properties"), app.resolve("application.properties"));
+            List<String> routes = new ArrayList<>();
             try (var files = Files.list(Path.of("routes"))) {
-                routes = files.map(Path::toString).filter(f -> f.endsWith(".camel.yaml")).sorted().toList();
+                for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).sorted().toList()) {
+                    Files.copy(file, app.resolve(file));
+                    routes.add(file.toString());
+                }
             }
-            try (CamelRun camel = camelRun(List.of(
+            try (CamelRun camel = camelRun(app, List.of(
+                            "--dev",
+                            // Reload only the saved file: Camel 4.17 reloads every file otherwise, and a file with
+                            // several routes (admin-api, upbit-feed) once per route: "duplicate route id detected".
+                            "--prop=camel.main.routes-reload-remove-all-routes=false",
                             "--prop=tickerlake.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                             "--prop=tickerlake.kafka.partitions=1",
                             "--prop=tickerlake.source=none",
@@ -180,6 +193,22 @@ public class CamelJBangIT {
                                     .path("rows").findValuesAsText("market")).containsExactly("KRW-BTC"));
                     assertThat(JSON.readTree(get(api + "/sync").body()).path("state").asText()).isEqualTo("RUNNING");
 
+                    // Hot reload: a route file's log text edited; the route is reloaded and runs again, same process.
+                    Path buckets = app.resolve("routes/buckets.camel.yaml");
+                    String edited = Files.readString(buckets)
+                            .replace("log: \"Buckets ready: ", "log: \"Buckets reloaded: ");
+                    assertThat(edited).contains("Buckets reloaded: ");
+                    Path temp = work.resolve("buckets.camel.yaml.edited");
+                    Files.writeString(temp, edited);
+                    // Moved in whole: the watcher never reads a half-written file.
+                    Files.move(temp, buckets, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                            .failFast("camel run exited or failed to reload", () -> !camel.process.isAlive()
+                                    || camel.output().contains("Error reloading routes"))
+                            .untilAsserted(() -> assertThat(camel.output())
+                                    .contains("Routes reloaded summary (total:1 started:1)", "Buckets reloaded: "));
+                    assertThat(get(api + "/tables").statusCode()).isEqualTo(200);
+
                     camel.process.destroy();
                     assertThat(camel.process.waitFor(60, TimeUnit.SECONDS)).as("camel run stops on SIGTERM").isTrue();
                     assertThat(camel.output())
@@ -204,12 +233,12 @@ public class CamelJBangIT {
     }
 
     /**
-     * {@code camel run} of application.properties, the given files of this repository and tickerlake's classes jar, in a
-     * child JVM: the CLI's classpath, then tickerlake's dependencies without Camel's (so the CLI's Camel 4.17 is the
-     * only Camel), with Flink's {@code --add-opens}; working in the temp dir (where it keeps its {@code .camel-jbang}
-     * state); route dependencies come from the local Maven repository only.
+     * {@code camel run} of application.properties and the given files of {@code base} (this repository or a copy of it)
+     * and tickerlake's classes jar, in a child JVM: the CLI's classpath, then tickerlake's dependencies without Camel's
+     * (so the CLI's Camel 4.17 is the only Camel), with Flink's {@code --add-opens}; working in the temp dir (where it
+     * keeps its {@code .camel-jbang} state); route dependencies come from the local Maven repository only.
      */
-    private CamelRun camelRun(List<String> properties, String... files) throws IOException {
+    private CamelRun camelRun(Path base, List<String> properties, String... files) throws IOException {
         Path log = work.resolve("camel-run-" + System.nanoTime() + ".log");
         int serverPort = EmbeddedKafka.freePort();
         List<String> command = new ArrayList<>();
@@ -236,9 +265,9 @@ public class CamelJBangIT {
                 // Metrics would make the CLI download camel-micrometer-prometheus; these runs need none.
                 "--prop=camel.metrics.enabled=false"));
         command.addAll(properties);
-        command.add(path("application.properties"));
+        command.add(base.resolve("application.properties").toAbsolutePath().toString());
         for (String file : files) {
-            command.add(path(file));
+            command.add(base.resolve(file).toAbsolutePath().toString());
         }
         command.add(classesJar().toString());
         Process process = new ProcessBuilder(command)
