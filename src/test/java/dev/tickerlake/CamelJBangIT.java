@@ -118,10 +118,9 @@ public class CamelJBangIT {
                 }
             }
             try (CamelRun camel = camelRun(app, List.of(
+                            // Reloads only the saved file: application.properties sets
+                            // camel.main.routes-reload-remove-all-routes=false (Camel 4.17 fails otherwise).
                             "--dev",
-                            // Reload only the saved file: Camel 4.17 reloads every file otherwise, and a file with
-                            // several routes (admin-api, upbit-feed) once per route: "duplicate route id detected".
-                            "--prop=camel.main.routes-reload-remove-all-routes=false",
                             "--prop=tickerlake.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                             "--prop=tickerlake.kafka.partitions=1",
                             "--prop=tickerlake.source=none",
