@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.tickerlake.lake.Instants;
 import dev.tickerlake.lake.Rollback;
 import dev.tickerlake.lake.TableMonitor;
+import dev.tickerlake.sync.FlinkClusterUnreachableException;
 import dev.tickerlake.sync.SyncJob;
 import dev.tickerlake.sync.SyncJobState;
 
@@ -27,7 +28,7 @@ public final class SyncControl {
     }
 
     /** {@code {"state","jobId","startedAt","lastCheckpoint","resumedFrom","flinkStatus","restarts","lastFailure":{"cause",
-     * "at"},"tables":{name:{"snapshot","commitTime","freshnessMillis"}}}}; flinkStatus is Flink's own (e.g. RESTARTING),
+     * "at"},"cluster":{"mode","address","ui"},"tables":{name:{"snapshot","commitTime","freshnessMillis"}}}}; flinkStatus is Flink's own (e.g. RESTARTING),
      * restarts counts the job's restarts after failures, lastFailure is its latest failure (null if none); resumedFrom is the savepoint or checkpoint the job restored, {@code fresh from ...}, or
      * {@code missing savepoint <path>: started from committed offsets}; freshnessMillis is the last data commit's time
      * minus the newest exchange timestamp it committed. The tables are the table monitor's last look; when that is
@@ -45,6 +46,11 @@ public final class SyncControl {
         answer.put("restarts", state.restarts());
         answer.put("lastFailure", state.lastFailure() == null ? null : Map.of(
                 "cause", state.lastFailure().cause(), "at", state.lastFailure().at().toString()));
+        Map<String, Object> cluster = new LinkedHashMap<>();
+        cluster.put("mode", state.cluster().mode());
+        cluster.put("address", state.cluster().address());
+        cluster.put("ui", state.cluster().ui());
+        answer.put("cluster", cluster);
         if (state.failureCause() != null) {
             answer.put("failureCause", state.failureCause());
         }
@@ -71,16 +77,24 @@ public final class SyncControl {
         return status();
     }
 
-    /** Resumes; or, with {@code from} ({@code earliest} or epoch ms), starts fresh from there. */
+    /**
+     * Resumes; or, with {@code from} ({@code earliest} or epoch ms), starts fresh from there. A session cluster that
+     * does not answer is a 503 {@code flink_unreachable} (the state stays WAITING).
+     */
     public Map<String, Object> start(String from) {
-        if (from != null && !from.isBlank()) {
-            try {
-                job.startFresh(from.trim());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid_from", "from must be 'earliest' or epoch milliseconds: " + from);
+        try {
+            if (from != null && !from.isBlank()) {
+                try {
+                    job.startFresh(from.trim());
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("invalid_from",
+                            "from must be 'earliest' or epoch milliseconds: " + from);
+                }
+            } else {
+                job.start();
             }
-        } else {
-            job.start();
+        } catch (FlinkClusterUnreachableException e) {
+            throw new ApiException(503, "flink_unreachable", e.getMessage());
         }
         return status();
     }

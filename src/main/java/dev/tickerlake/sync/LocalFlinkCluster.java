@@ -1,18 +1,20 @@
 package dev.tickerlake.sync;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.tickerlake.support.S3Settings;
+import dev.tickerlake.sync.SyncJobState.Checkpoint;
+import dev.tickerlake.sync.SyncJobState.Cluster;
+import dev.tickerlake.sync.SyncJobState.Failure;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
@@ -26,9 +28,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.plugin.DefaultPluginManager;
-import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
@@ -48,10 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@link #environment(Configuration)}: {@code executeAsync} on that environment lands on this cluster, which outlives
  * the jobs, so a job can be stopped and started again without restarting Flink.
  */
-public final class LocalFlinkCluster implements AutoCloseable {
-
-    /** Where the build puts Flink's S3 plugin jar among the classpath resources (see the pom). */
-    static final String S3_PLUGIN_RESOURCE = "flink-plugins/s3-fs-hadoop/flink-s3-fs-hadoop.jar";
+public final class LocalFlinkCluster implements FlinkCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final String EXECUTOR_NAME = "tickerlake-minicluster";
@@ -82,11 +78,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return new LocalFlinkCluster(settings.s3(), settings.localDir(), settings.parallelism(), settings.restPort());
     }
 
+    @Override
     public synchronized void start() throws Exception {
         if (miniCluster != null) {
             return;
         }
-        initializeFileSystems();
+        FlinkS3Plugin.initialize(s3, localDir);
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         // Every listener on the loopback interface only.
@@ -115,6 +112,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * A streaming environment whose jobs run on this cluster. {@code jobConf} carries the job's settings
      * (checkpointing, restarts, {@code execution.savepoint.path} to restore from, ...).
      */
+    @Override
     public StreamExecutionEnvironment environment(Configuration jobConf) {
         MiniCluster cluster = requireStarted();
         Configuration conf = new Configuration(jobConf);
@@ -124,12 +122,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 Thread.currentThread().getContextClassLoader());
     }
 
-    /** The job's final result, once it reaches a terminal state (finished, cancelled, failed). */
+    @Override
     public CompletableFuture<JobResult> jobResult(JobID jobId) {
         return requireStarted().requestJobResult(jobId);
     }
 
-    /** The job's current Flink status, if the cluster still knows the job. */
+    @Override
     public Optional<JobStatus> status(JobID jobId) {
         try {
             return Optional.of(requireStarted().getJobStatus(jobId)
@@ -142,15 +140,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
         }
     }
 
-    /** The job's latest completed checkpoint (savepoints included), if any completed. */
-    public Optional<CompletedCheckpointStats> latestCompletedCheckpoint(JobID jobId) {
+    @Override
+    public Optional<Checkpoint> latestCompletedCheckpoint(JobID jobId) {
         try {
             AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
                     .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
-            return stats == null
-                    ? Optional.empty()
-                    : Optional.ofNullable(stats.getHistory().getLatestCompletedCheckpoint());
+            CompletedCheckpointStats latest = stats == null ? null : stats.getHistory().getLatestCompletedCheckpoint();
+            return latest == null ? Optional.empty() : Optional.of(
+                    new Checkpoint(latest.getCheckpointId(), Instant.ofEpochMilli(latest.getLatestAckTimestamp())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -163,6 +161,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * How often the job was restarted after a failure: every restart of a task runs a new execution attempt, so the
      * highest attempt number of any task counts the restarts (Flink keeps no such counter outside its metrics).
      */
+    @Override
     public int restarts(JobID jobId) {
         try {
             AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
@@ -184,11 +183,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * The job's latest failure as Flink's web UI shows it ("root exception"): kept after the job restarted, replaced
      * by the next failure.
      */
-    public Optional<ErrorInfo> lastFailure(JobID jobId) {
+    @Override
+    public Optional<Failure> lastFailure(JobID jobId) {
         try {
             AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
                     .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return Optional.ofNullable(graph.getFailureInfo());
+            ErrorInfo info = graph.getFailureInfo();
+            return info == null ? Optional.empty() : Optional.of(
+                    new Failure(SyncJob.describe(info.getException()), Instant.ofEpochMilli(info.getTimestamp())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -200,6 +202,33 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** Where Flink's REST API answers, e.g. {@code http://127.0.0.1:8081}. */
     public URI restAddress() throws Exception {
         return requireStarted().getRestAddress().get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** None: a MiniCluster ends with the JVM that ran it, so no job of an earlier tickerlake can still run on it. */
+    @Override
+    public List<RunningJob> runningJobs(String name) {
+        return List.of();
+    }
+
+    @Override
+    public JobClient client(JobID jobId) {
+        throw new UnsupportedOperationException("a MiniCluster's jobs are always submitted by this tickerlake");
+    }
+
+    /** The REST address once started; no web UI (flink-runtime-web is not on tickerlake's classpath). */
+    @Override
+    public Cluster describe(JobID jobId) {
+        String address = null;
+        synchronized (this) {
+            if (miniCluster != null) {
+                try {
+                    address = restAddress().toString();
+                } catch (Exception e) {
+                    // not known yet: reported as null
+                }
+            }
+        }
+        return new Cluster("embedded", address, null);
     }
 
     @Override
@@ -217,47 +246,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
             throw new IllegalStateException("the Flink cluster is not started");
         }
         return miniCluster;
-    }
-
-    /**
-     * Flink's S3 filesystem must be a plugin (its own class loader): on the main classpath its unrelocated Jackson
-     * breaks the Kafka broker. The jar ships as a classpath resource and is unpacked under the local directory.
-     * Flink's file systems are JVM-wide, so the last cluster started decides the S3 settings of {@code s3://}.
-     */
-    private void initializeFileSystems() throws IOException {
-        Path pluginsRoot = localDir.resolve("flink-plugins");
-        Path pluginJar = pluginsRoot.resolve("s3-fs-hadoop").resolve("flink-s3-fs-hadoop.jar");
-        unpackPlugin(pluginJar);
-        // The plugin's AWS SDK v1 otherwise prints a multi-line deprecation notice with a stack trace to stderr.
-        if (System.getProperty("aws.java.v1.disableDeprecationAnnouncement") == null) {
-            System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
-        }
-        Configuration conf = new Configuration();
-        s3.options().forEach(conf::setString);
-        // PluginUtils.createPluginManagerFromRootFolder reads the root only from the FLINK_PLUGINS_DIR environment
-        // variable, which a running JVM cannot set; the same manager is built here from an explicit root.
-        DefaultPluginManager plugins = new DefaultPluginManager(
-                new DirectoryBasedPluginFinder(pluginsRoot).findPlugins(),
-                CoreOptions.getPluginParentFirstLoaderPatterns(conf));
-        FileSystem.initialize(conf, plugins);
-    }
-
-    private static void unpackPlugin(Path target) throws IOException {
-        ClassLoader loader = LocalFlinkCluster.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(S3_PLUGIN_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("Flink's S3 plugin is missing from the classpath (" + S3_PLUGIN_RESOURCE
-                        + "); the build copies it there at process-resources");
-            }
-            Files.createDirectories(target.getParent());
-            Path partial = target.resolveSibling(target.getFileName() + ".partial");
-            long size = Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            if (Files.exists(target) && Files.size(target) == size) {
-                Files.delete(partial);
-            } else {
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
     }
 
     /** Hands {@code executeAsync} pipelines to this MiniCluster instead of starting a cluster per job. */

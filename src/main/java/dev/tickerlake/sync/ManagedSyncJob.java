@@ -13,7 +13,8 @@ import org.apache.camel.api.management.ManagedResource;
  * The sync job for JMX ({@code dev.tickerlake:type=SyncJob}) and {@code /observe/metrics}: its state, job id, last
  * checkpoint, restarts and latest failure, and stop-with-savepoint / start, the same as {@code POST /api/sync/stop|start}.
  */
-@ManagedResource(description = "The Paimon sync job (kafka_sync_database on the embedded Flink MiniCluster)")
+@ManagedResource(description = "The Paimon sync job (kafka_sync_database on the embedded Flink MiniCluster or a "
+        + "Flink session cluster)")
 public final class ManagedSyncJob implements MeterBinder {
 
     /** Each read asks the MiniCluster; a burst of reads (Jolokia reads every attribute) shares one answer. */
@@ -27,7 +28,8 @@ public final class ManagedSyncJob implements MeterBinder {
         this.job = job;
     }
 
-    @ManagedAttribute(description = "CREATED, RUNNING (restarts included), FAILED or STOPPED")
+    @ManagedAttribute(description = "CREATED, WAITING (the Flink cluster does not answer), RUNNING (restarts included), "
+            + "FAILED or STOPPED")
     public String getState() {
         return state().status().name();
     }
@@ -82,7 +84,22 @@ public final class ManagedSyncJob implements MeterBinder {
         return failure == null ? null : failure.at().toString();
     }
 
-    @ManagedAttribute(description = "Why the job failed, when it did")
+    @ManagedAttribute(description = "Where the job runs: embedded (a MiniCluster in this JVM) or remote (a session cluster)")
+    public String getFlinkMode() {
+        return state().cluster().mode();
+    }
+
+    @ManagedAttribute(description = "The Flink cluster's REST address")
+    public String getFlinkCluster() {
+        return state().cluster().address();
+    }
+
+    @ManagedAttribute(description = "Flink's web UI for the job (remote mode; the MiniCluster has none)")
+    public String getFlinkUi() {
+        return state().cluster().ui();
+    }
+
+    @ManagedAttribute(description = "Why the job failed (or, WAITING, why it cannot start yet)")
     public String getFailureCause() {
         return state().failureCause();
     }
@@ -106,6 +123,12 @@ public final class ManagedSyncJob implements MeterBinder {
                     .description("1 for the sync job's current state, 0 for the others")
                     .tag("state", status.name()).register(registry);
         }
+        SyncJobState.Cluster cluster = job.state().cluster();
+        Gauge.builder("tickerlake.sync.job.cluster", () -> 1)
+                .description("Where the sync job runs (mode, and the session cluster's REST address in remote mode)")
+                .tag("mode", cluster.mode())
+                .tag("address", "remote".equals(cluster.mode()) ? cluster.address() : "")
+                .register(registry);
         Gauge.builder("tickerlake.sync.job.restarts", this, ManagedSyncJob::getRestarts)
                 .description("Restarts of the current sync job after failures").register(registry);
         Gauge.builder("tickerlake.sync.job.last.failure.timestamp", this, self -> {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.tickerlake.support.Errors;
+import dev.tickerlake.sync.FlinkCluster.RunningJob;
 import dev.tickerlake.sync.SyncJobState.Checkpoint;
 import dev.tickerlake.sync.SyncJobState.Failure;
 import dev.tickerlake.sync.SyncJobState.Status;
@@ -50,10 +51,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Paimon's {@code kafka_sync_database} action as a long-running job on a Flink MiniCluster in this JVM: reads the
- * canal-json CDC topic and keeps one Paimon primary-key table per envelope table, committing a snapshot per
- * checkpoint. Stops with a savepoint, resumes from the savepoint or from the last retained checkpoint, and can start
- * fresh (ignoring both) after a rollback.
+ * Paimon's {@code kafka_sync_database} action as a long-running job, on a Flink MiniCluster in this JVM or on a Flink
+ * session cluster (tickerlake.flink.mode): reads the canal-json CDC topic and keeps one Paimon primary-key table per
+ * envelope table, committing a snapshot per checkpoint. Stops with a savepoint, resumes from the savepoint or from the
+ * last retained checkpoint, and can start fresh (ignoring both) after a rollback. On a session cluster, a job of the
+ * same name that is still running (its tickerlake died) is adopted rather than submitted again.
  */
 public final class SyncJob implements AutoCloseable {
 
@@ -62,14 +64,18 @@ public final class SyncJob implements AutoCloseable {
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
 
     private final SyncJobSettings settings;
-    private final LocalFlinkCluster cluster;
+    private final FlinkCluster cluster;
     private final boolean ownsCluster;
     private final java.nio.file.Path pointerFile;
     private volatile Run run;
 
-    /** A sync job on its own MiniCluster, started with the first {@link #start()}. */
+    /**
+     * A sync job on its own MiniCluster, or (remote mode) on the session cluster of the settings, started with the
+     * first {@link #start()}.
+     */
     public SyncJob(SyncJobSettings settings) {
-        this(settings, LocalFlinkCluster.forJob(settings), true);
+        this(settings, settings.flinkMode() == SyncJobSettings.FlinkMode.REMOTE
+                ? new RemoteFlinkCluster(settings) : LocalFlinkCluster.forJob(settings), true);
     }
 
     /** A sync job on a cluster shared with other jobs; {@link #close()} leaves the cluster running. */
@@ -77,7 +83,7 @@ public final class SyncJob implements AutoCloseable {
         this(settings, sharedCluster, false);
     }
 
-    private SyncJob(SyncJobSettings settings, LocalFlinkCluster cluster, boolean ownsCluster) {
+    private SyncJob(SyncJobSettings settings, FlinkCluster cluster, boolean ownsCluster) {
         this.settings = settings;
         this.cluster = cluster;
         this.ownsCluster = ownsCluster;
@@ -94,7 +100,10 @@ public final class SyncJob implements AutoCloseable {
      * else from the last job's latest retained checkpoint, else from what the last job itself restored, else fresh
      * from the consumer group's committed offsets. A savepoint or checkpoint the restore pointer names but that is
      * gone is a WARN and shows in {@link SyncJobState#resumedFrom()} and {@link SyncJobState#missingRestorePoint()}.
-     * Does nothing while a job is running. A job that cannot be submitted ends FAILED with its cause.
+     * Does nothing while a job is running; adopts the job of this name a session cluster still runs. A job that
+     * cannot be submitted ends FAILED with its cause.
+     *
+     * @throws FlinkClusterUnreachableException when the session cluster does not answer; the state is WAITING
      */
     public synchronized SyncJobState start() {
         if (isRunning()) {
@@ -103,6 +112,10 @@ public final class SyncJob implements AutoCloseable {
         }
         try {
             cluster.start();
+            Optional<RunningJob> left = oldestRunning();
+            if (left.isPresent()) {
+                return adopt(left.get());
+            }
             ResumePoint resume = resumePoint(RestorePointer.load(pointerFile));
             StartPosition committed = StartPosition.committed();
             if (resume.missing() == null) {
@@ -118,6 +131,8 @@ public final class SyncJob implements AutoCloseable {
                     : "starting fresh from the committed offsets of consumer group " + settings.consumerGroup()
                             + " (records after them are read again)");
             return launch(resume.path(), committed, resumedFrom, resume.missing());
+        } catch (FlinkClusterUnreachableException e) {
+            throw waiting(e);
         } catch (Exception e) {
             return launchFailed(e);
         }
@@ -125,7 +140,10 @@ public final class SyncJob implements AutoCloseable {
 
     /**
      * Submits the job without restoring any savepoint or checkpoint (after a rollback, whose removed files an old
-     * savepoint may still name), reading the topic from {@code from}. Does nothing while a job is running.
+     * savepoint may still name), reading the topic from {@code from}. Does nothing while a job is running (one a
+     * session cluster still runs is adopted instead).
+     *
+     * @throws FlinkClusterUnreachableException when the session cluster does not answer; the state is WAITING
      */
     public synchronized SyncJobState startFresh(StartPosition from) {
         if (isRunning()) {
@@ -134,7 +152,15 @@ public final class SyncJob implements AutoCloseable {
         }
         try {
             cluster.start();
+            Optional<RunningJob> left = oldestRunning();
+            if (left.isPresent()) {
+                LOG.info("Sync job {} still runs on the Flink cluster; adopted instead of starting fresh: stop it "
+                        + "first", left.get().id());
+                return adopt(left.get());
+            }
             return launch(null, from, "fresh from " + from, null);
+        } catch (FlinkClusterUnreachableException e) {
+            throw waiting(e);
         } catch (Exception e) {
             return launchFailed(e);
         }
@@ -206,24 +232,24 @@ public final class SyncJob implements AutoCloseable {
     public SyncJobState state() {
         Run current = run;
         if (current == null) {
-            return SyncJobState.created();
+            return SyncJobState.created(cluster.describe(null));
         }
         String flinkStatus = null;
         if (current.jobId != null) {
             if (current.status == Status.RUNNING) {
-                cluster.latestCompletedCheckpoint(current.jobId).ifPresent(stats -> current.lastCheckpoint =
-                        new Checkpoint(stats.getCheckpointId(), Instant.ofEpochMilli(stats.getLatestAckTimestamp())));
+                cluster.latestCompletedCheckpoint(current.jobId).ifPresent(checkpoint -> current.lastCheckpoint =
+                        checkpoint);
             }
             flinkStatus = cluster.status(current.jobId).map(Enum::name).orElse(null);
             if (current.status == Status.RUNNING) {
                 current.restarts = cluster.restarts(current.jobId);
-                cluster.lastFailure(current.jobId).ifPresent(info -> current.lastFailure =
-                        new Failure(describe(info.getException()), Instant.ofEpochMilli(info.getTimestamp())));
+                cluster.lastFailure(current.jobId).ifPresent(failure -> current.lastFailure = failure);
             }
         }
         return new SyncJobState(current.status, current.jobId == null ? null : current.jobId.toString(), flinkStatus,
                 current.startedAt, current.resumedFrom, current.missingRestorePoint, current.lastCheckpoint,
-                current.savepoint, current.failureCause, current.restarts, current.lastFailure);
+                current.savepoint, current.failureCause, current.restarts, current.lastFailure,
+                cluster.describe(current.jobId));
     }
 
     public boolean isRunning() {
@@ -257,7 +283,10 @@ public final class SyncJob implements AutoCloseable {
         }
     }
 
-    /** Stops a running job with a savepoint (bounded), then stops the MiniCluster if this job owns it. */
+    /**
+     * Stops a running job with a savepoint (bounded), then stops the MiniCluster if this job owns it (of a session
+     * cluster, only the client is closed).
+     */
     @Override
     public synchronized void close() throws Exception {
         if (isRunning()) {
@@ -278,8 +307,8 @@ public final class SyncJob implements AutoCloseable {
         Action action = createAction(from);
         ((ActionBase) action).withStreamExecutionEnvironment(env);
         action.build();
-        JobClient client = env.executeAsync(settings.jobName());
-        Run started = new Run(client, resumedFrom);
+        JobClient client = env.executeAsync(settings.flinkJobName());
+        Run started = new Run(client, resumedFrom, Instant.now());
         started.missingRestorePoint = missingRestorePoint;
         run = started;
         try {
@@ -290,14 +319,66 @@ public final class SyncJob implements AutoCloseable {
         }
         // Async: the callback queries the cluster, which must not happen on one of Flink's own threads.
         cluster.jobResult(started.jobId).whenCompleteAsync((result, error) -> onJobEnded(started, result, error));
-        LOG.info("Sync job {} submitted: {} -> {}/{} ({})", started.jobId, settings.topic(), settings.warehouse(),
-                settings.database(), restorePath != null && missingRestorePoint == null
+        LOG.info("Sync job {} submitted to {}: {} -> {}/{} ({})", started.jobId, where(), settings.topic(),
+                settings.warehouse(), settings.database(), restorePath != null && missingRestorePoint == null
                         ? "resuming from " + restorePath : resumedFrom);
+        return keepOldestOfName(started);
+    }
+
+    /**
+     * Two tickerlakes starting at once could both find no job and submit one each: the later one sees two, cancels
+     * its own and adopts the older, so one job writes the tables.
+     */
+    private SyncJobState keepOldestOfName(Run started) throws Exception {
+        Optional<RunningJob> oldest = oldestRunning();
+        if (oldest.isEmpty() || oldest.get().id().equals(started.jobId)) {
+            return state();
+        }
+        LOG.warn("Sync job {}: job {} of the same name was submitted first (another tickerlake?); cancelling this one "
+                + "and adopting that one", started.jobId, oldest.get().id());
+        cancel();
+        return adopt(oldest.get());
+    }
+
+    /** The oldest job of this job's name the cluster runs, left by a tickerlake that died without stopping it. */
+    private Optional<RunningJob> oldestRunning() throws Exception {
+        return cluster.runningJobs(settings.flinkJobName()).stream().findFirst();
+    }
+
+    /** Takes over a job the cluster runs: watched, stopped and cancelled as if this tickerlake had submitted it. */
+    private SyncJobState adopt(RunningJob job) throws IOException {
+        Run adopted = new Run(cluster.client(job.id()), "adopted: already running on " + where(), job.startedAt());
+        run = adopted;
+        RestorePointer pointer = RestorePointer.load(pointerFile);
+        if (!job.id().toString().equals(pointer.lastJobId())) {
+            pointer.recordLaunch(job.id().toString(), null);
+        }
+        cluster.jobResult(adopted.jobId).whenCompleteAsync((result, error) -> onJobEnded(adopted, result, error));
+        LOG.info("Sync job {} adopted: it has been running on {} since {}", adopted.jobId, where(), job.startedAt());
         return state();
     }
 
+    /** The state WAITING with why, logged once when it begins; returns {@code unreachable} for the caller to throw. */
+    private FlinkClusterUnreachableException waiting(FlinkClusterUnreachableException unreachable) {
+        Run previous = run;
+        if (previous == null || previous.status != Status.WAITING) {
+            LOG.warn("Sync job waiting: {}; the start is retried", unreachable.getMessage());
+        }
+        Run waiting = new Run(null, null, null);
+        waiting.status = Status.WAITING;
+        waiting.failureCause = unreachable.getMessage();
+        run = waiting;
+        return unreachable;
+    }
+
+    /** For log lines: the MiniCluster, or the session cluster's address. */
+    private String where() {
+        SyncJobState.Cluster where = cluster.describe(null);
+        return "embedded".equals(where.mode()) ? "the embedded MiniCluster" : "the Flink cluster at " + where.address();
+    }
+
     private SyncJobState launchFailed(Exception e) {
-        Run failed = new Run(null, null);
+        Run failed = new Run(null, null, null);
         failed.status = Status.FAILED;
         failed.failureCause = describe(e);
         run = failed;
@@ -306,8 +387,7 @@ public final class SyncJob implements AutoCloseable {
     }
 
     private void onJobEnded(Run ended, JobResult result, Throwable error) {
-        cluster.latestCompletedCheckpoint(ended.jobId).ifPresent(stats -> ended.lastCheckpoint =
-                new Checkpoint(stats.getCheckpointId(), Instant.ofEpochMilli(stats.getLatestAckTimestamp())));
+        cluster.latestCompletedCheckpoint(ended.jobId).ifPresent(checkpoint -> ended.lastCheckpoint = checkpoint);
         if (error != null) {
             ended.failureCause = describe(error);
             ended.status = Status.FAILED;
@@ -513,7 +593,7 @@ public final class SyncJob implements AutoCloseable {
     private static final class Run {
         final JobClient client;
         final JobID jobId;
-        final Instant startedAt = Instant.now();
+        final Instant startedAt;
         final String resumedFrom;
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         volatile Status status = Status.RUNNING;
@@ -524,10 +604,11 @@ public final class SyncJob implements AutoCloseable {
         volatile int restarts;
         volatile Failure lastFailure;
 
-        Run(JobClient client, String resumedFrom) {
+        Run(JobClient client, String resumedFrom, Instant startedAt) {
             this.client = client;
             this.jobId = client == null ? null : client.getJobID();
             this.resumedFrom = resumedFrom;
+            this.startedAt = startedAt;
         }
     }
 }

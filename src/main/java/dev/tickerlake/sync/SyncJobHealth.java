@@ -36,6 +36,10 @@ public final class SyncJobHealth extends OverallHealthCheck {
     /** The health of a job in {@code state} at {@code now}, DOWN after {@code stallLimit} without a checkpoint. */
     static void report(HealthCheckResultBuilder builder, SyncJobState state, Instant now, Duration stallLimit) {
         builder.detail("state", state.status().name());
+        builder.detail("flinkMode", state.cluster().mode());
+        if (state.cluster().address() != null) {
+            builder.detail("flinkCluster", state.cluster().address());
+        }
         if (state.jobId() != null) {
             builder.detail("jobId", state.jobId());
         }
@@ -61,7 +65,10 @@ public final class SyncJobHealth extends OverallHealthCheck {
             builder.detail("lastFailureAt", state.lastFailure().at().toString());
         }
         Instant stalledSince = state.isRunning() ? stalledSince(state, now, stallLimit) : null;
-        if (state.status() == SyncJobState.Status.FAILED) {
+        if (state.status() == SyncJobState.Status.WAITING) {
+            builder.detail("cause", String.valueOf(state.failureCause()));
+            builder.message("Paimon sync job waiting: " + state.failureCause()).down();
+        } else if (state.status() == SyncJobState.Status.FAILED) {
             builder.detail("cause", String.valueOf(state.failureCause()));
             builder.message("Paimon sync job failed: " + state.failureCause()).down();
         } else if (state.isRunning() && (state.flinkStatus() != null && RECOVERING.contains(state.flinkStatus())

@@ -29,7 +29,12 @@ import dev.tickerlake.support.Durations;
  * @param savepointDir       Flink savepoint directory
  * @param localDir           local directory for the restore pointer, the unpacked S3 plugin and Flink's temp files
  * @param parallelism        Flink parallelism of the job
- * @param restPort           port of Flink's REST API on 127.0.0.1, or {@code null} for a random port
+ * @param restPort           embedded: port of the MiniCluster's REST API on 127.0.0.1, or {@code null} for a random one
+ * @param flinkMode          where the job runs: {@code EMBEDDED} (a MiniCluster in this JVM) or {@code REMOTE} (a
+ *                           Flink session cluster)
+ * @param jobManager         remote: the JobManager's REST address, {@code host:port}
+ * @param jobJar             remote: the jar shipped with the job, or {@code null} for {@code tickerlake-flink-job.jar}
+ *                           next to tickerlake's own jar (or classes directory)
  * @param restartStrategy    how Flink restarts the job after a failure: {@code EXPONENTIAL_DELAY} (Flink's default
  *                           with checkpointing) or {@code FAILURE_RATE}
  * @param restartAttempts    exponential delay: restarts in a row (none {@code restartResetAfter} apart) before the
@@ -60,6 +65,9 @@ public record SyncJobSettings(
         Path localDir,
         int parallelism,
         Integer restPort,
+        FlinkMode flinkMode,
+        String jobManager,
+        Path jobJar,
         RestartStrategy restartStrategy,
         int restartAttempts,
         Duration restartInterval,
@@ -81,8 +89,31 @@ public record SyncJobSettings(
         }
     }
 
+    /** Where the sync job runs. */
+    public enum FlinkMode {
+        EMBEDDED, REMOTE;
+
+        /** {@code embedded} or {@code remote}, as application.properties spells them. */
+        public static FlinkMode parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tickerlake.flink.mode must be embedded or remote, not '"
+                        + text.trim() + "'");
+            }
+        }
+    }
+
     public SyncJobSettings {
         Objects.requireNonNull(restartStrategy, "restartStrategy");
+        Objects.requireNonNull(flinkMode, "flinkMode");
+        if (flinkMode == FlinkMode.REMOTE) {
+            if (jobManager == null || !jobManager.trim().matches("[^:/\\s]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("remote Flink mode needs tickerlake.flink.jobmanager, the "
+                        + "JobManager's REST address as host:port, not '" + jobManager + "'");
+            }
+            jobManager = jobManager.trim();
+        }
         requireText(warehouse, "warehouse");
         Objects.requireNonNull(s3, "s3");
         requireText(bootstrapServers, "bootstrapServers");
@@ -125,6 +156,14 @@ public record SyncJobSettings(
         savepointDir = savepointDir == null || savepointDir.isBlank()
                 ? checkpointDir + "/savepoints" : stripTrailingSlash(savepointDir);
         localDir = localDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The Flink job's name: tickerlake's job name with the warehouse and database it writes, so that a restarted
+     * tickerlake finds its job still running on a session cluster (and a second one never submits another).
+     */
+    public String flinkJobName() {
+        return jobName + " -> " + warehouse + "/" + database;
     }
 
     public static Builder builder() {
@@ -170,6 +209,9 @@ public record SyncJobSettings(
         private Path localDir = Path.of("data", "paimon-sync");
         private int parallelism = 1;
         private Integer restPort;
+        private FlinkMode flinkMode = FlinkMode.EMBEDDED;
+        private String jobManager;
+        private Path jobJar;
         private RestartStrategy restartStrategy = RestartStrategy.EXPONENTIAL_DELAY;
         private int restartAttempts = 10;
         private Duration restartInterval = Duration.ofMinutes(5);
@@ -264,6 +306,28 @@ public record SyncJobSettings(
             return this;
         }
 
+        public Builder flinkMode(FlinkMode flinkMode) {
+            this.flinkMode = flinkMode;
+            return this;
+        }
+
+        /** Remote mode on the session cluster whose JobManager REST API is at {@code jobManager} ({@code host:port}). */
+        public Builder remote(String jobManager) {
+            this.flinkMode = FlinkMode.REMOTE;
+            this.jobManager = jobManager;
+            return this;
+        }
+
+        public Builder jobManager(String jobManager) {
+            this.jobManager = jobManager;
+            return this;
+        }
+
+        public Builder jobJar(Path jobJar) {
+            this.jobJar = jobJar;
+            return this;
+        }
+
         public Builder restartStrategy(RestartStrategy restartStrategy) {
             this.restartStrategy = restartStrategy;
             return this;
@@ -317,7 +381,7 @@ public record SyncJobSettings(
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
-                    restPort, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
+                    restPort, flinkMode, jobManager, jobJar, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
                     restartResetAfter, savepointTimeout, checkpointStall, checkpointTimeout, jobName);
         }
     }
@@ -388,6 +452,18 @@ public record SyncJobSettings(
 
         public void setRestPort(String restPort) {
             builder.restPort(restPort == null || restPort.isBlank() ? null : Integer.valueOf(restPort.trim()));
+        }
+
+        public void setMode(String mode) {
+            builder.flinkMode(FlinkMode.parse(mode));
+        }
+
+        public void setJobManager(String jobManager) {
+            builder.jobManager(jobManager == null || jobManager.isBlank() ? null : jobManager.trim());
+        }
+
+        public void setJobJar(String jobJar) {
+            builder.jobJar(jobJar == null || jobJar.isBlank() ? null : Path.of(jobJar.trim()));
         }
 
         public void setRestartStrategy(String restartStrategy) {

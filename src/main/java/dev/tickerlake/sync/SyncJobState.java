@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * What the sync job is doing, for health checks, JMX and the admin API.
  *
- * @param status         CREATED (never started), RUNNING (submitted, including restarts), FAILED, STOPPED
+ * @param status         CREATED (never started), WAITING (remote mode: the Flink cluster is unreachable, the start is
+ *                       retried), RUNNING (submitted or adopted, including restarts), FAILED, STOPPED
  * @param jobId          Flink job id of the current or last job, or {@code null}
  * @param flinkStatus    Flink's own job status (e.g. RESTARTING), or {@code null} when Flink does not know the job
  * @param startedAt      when the current or last job was submitted, or {@code null}
@@ -18,6 +19,7 @@ import java.time.Instant;
  * @param restarts       restarts of the current or last job after failures (0 when it never failed)
  * @param lastFailure    the current or last job's latest failure, whether Flink restarted the job after it or not, or
  *                       {@code null} when it never failed
+ * @param cluster        where the job runs: the mode, the cluster's REST address and a link to its web UI
  */
 public record SyncJobState(
         Status status,
@@ -30,9 +32,10 @@ public record SyncJobState(
         String lastSavepoint,
         String failureCause,
         int restarts,
-        Failure lastFailure) {
+        Failure lastFailure,
+        Cluster cluster) {
 
-    public enum Status { CREATED, RUNNING, FAILED, STOPPED }
+    public enum Status { CREATED, WAITING, RUNNING, FAILED, STOPPED }
 
     /** A completed Flink checkpoint; Paimon commits its snapshots when one completes. */
     public record Checkpoint(long id, Instant completedAt) {
@@ -42,8 +45,19 @@ public record SyncJobState(
     public record Failure(String cause, Instant at) {
     }
 
-    static SyncJobState created() {
-        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, null, 0, null);
+    /**
+     * Where the job runs.
+     *
+     * @param mode    {@code embedded} or {@code remote}
+     * @param address the cluster's REST address ({@code http://host:port}), or {@code null} while it is not known
+     * @param ui      Flink's web UI for the job (or the cluster, before a job), or {@code null} where there is none
+     *                (the embedded MiniCluster serves the REST API only)
+     */
+    public record Cluster(String mode, String address, String ui) {
+    }
+
+    static SyncJobState created(Cluster cluster) {
+        return new SyncJobState(Status.CREATED, null, null, null, null, null, null, null, null, 0, null, cluster);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import dev.tickerlake.support.S3Settings;
 import dev.tickerlake.sync.SyncJobState.Checkpoint;
+import dev.tickerlake.sync.SyncJobState.Cluster;
 import dev.tickerlake.sync.SyncJobState.Failure;
 import dev.tickerlake.sync.SyncJobState.Status;
 import org.apache.camel.health.HealthCheck;
@@ -71,17 +72,34 @@ class SyncJobHealthTest {
     @Test
     void aFailedJobIsDownWithItsCause() {
         SyncJobState failed = new SyncJobState(Status.FAILED, "job", "FAILED", STARTED, null, null, null, null,
-                "JsonParseException: not canal json", 10, new Failure("JsonParseException: not canal json", NOW));
+                "JsonParseException: not canal json", 10, new Failure("JsonParseException: not canal json", NOW), EMBEDDED);
 
         HealthCheck.Result health = health(failed);
         assertThat(health.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(health.getMessage()).hasValue("Paimon sync job failed: JsonParseException: not canal json");
     }
 
+    @Test
+    void aJobWaitingForItsFlinkClusterIsDownWithWhyAndWhere() {
+        Cluster remote = new Cluster("remote", "http://127.0.0.1:8081", "http://127.0.0.1:8081/#/overview");
+        SyncJobState waiting = new SyncJobState(Status.WAITING, null, null, null, null, null, null, null,
+                "the Flink cluster at 127.0.0.1:8081 does not answer (ConnectException: Connection refused)", 0, null,
+                remote);
+
+        HealthCheck.Result health = health(waiting);
+        assertThat(health.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(health.getMessage()).hasValue("Paimon sync job waiting: the Flink cluster at 127.0.0.1:8081 does "
+                + "not answer (ConnectException: Connection refused)");
+        assertThat(health.getDetails()).containsEntry("flinkMode", "remote")
+                .containsEntry("flinkCluster", "http://127.0.0.1:8081");
+    }
+
     private static SyncJobState running(String flinkStatus, Checkpoint checkpoint, int restarts, Failure failure) {
         return new SyncJobState(Status.RUNNING, "job", flinkStatus, STARTED, "fresh from committed offsets", null,
-                checkpoint, null, null, restarts, failure);
+                checkpoint, null, null, restarts, failure, EMBEDDED);
     }
+
+    private static final Cluster EMBEDDED = new Cluster("embedded", null, null);
 
     private static Checkpoint checkpointAt(Instant at) {
         return new Checkpoint(7, at);

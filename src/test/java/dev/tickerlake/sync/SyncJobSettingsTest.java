@@ -98,4 +98,47 @@ class SyncJobSettingsTest {
         assertThat(SyncJob.describe(failure))
                 .isEqualTo("JsonParseException: Unrecognized token 'this' at [Source: line 1] (task failed)");
     }
+
+    @Test
+    void remoteModeNeedsTheJobManagersRestAddress() {
+        SyncJobSettings.Builder remote = SyncJobSettings.builder().s3(S3).bootstrapServers("127.0.0.1:1");
+
+        assertThat(remote.remote(" flink-jobmanager:8081 ").build().jobManager()).isEqualTo("flink-jobmanager:8081");
+        assertThatThrownBy(() -> remote.remote("http://flink:8081").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tickerlake.flink.jobmanager");
+        assertThatThrownBy(() -> remote.remote(null).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host:port");
+        assertThat(SyncJobSettings.builder().s3(S3).bootstrapServers("127.0.0.1:1").build().flinkMode())
+                .isEqualTo(SyncJobSettings.FlinkMode.EMBEDDED);
+        assertThat(SyncJobSettings.FlinkMode.parse(" Remote ")).isEqualTo(SyncJobSettings.FlinkMode.REMOTE);
+        assertThatThrownBy(() -> SyncJobSettings.FlinkMode.parse("yarn"))
+                .hasMessage("tickerlake.flink.mode must be embedded or remote, not 'yarn'");
+    }
+
+    @Test
+    void theFlinkJobNameStartsWithTickerlakeAndNamesTheWarehouseAndDatabase() {
+        SyncJobSettings settings = SyncJobSettings.builder().s3(S3).bootstrapServers("127.0.0.1:1")
+                .warehouse("s3://lake/wh").database("upbit").build();
+
+        assertThat(settings.flinkJobName()).isEqualTo("tickerlake-paimon-sync -> s3://lake/wh/upbit");
+    }
+
+    @Test
+    void aRemoteFailureReadsLikeALocalOne() {
+        String trace = """
+                org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy
+                \tat org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler.handleFailure(X.java:1)
+                Caused by: java.io.IOException: task failed
+                \tat a.b.C.d(C.java:2)
+                Caused by: org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParseException: Unrecognized token 'x'
+                \t... 3 more
+                """;
+
+        assertThat(RemoteFlinkCluster.describeStackTrace("org.apache.flink.runtime.JobException", trace))
+                .isEqualTo("JsonParseException: Unrecognized token 'x' "
+                        + "(Recovery is suppressed by NoRestartBackoffTimeStrategy)");
+        assertThat(RemoteFlinkCluster.describeStackTrace("java.lang.Exception",
+                "java.lang.Exception: TaskManager lost\n\tat x.y(Z.java:1)"))
+                .isEqualTo("Exception: TaskManager lost");
+    }
 }
