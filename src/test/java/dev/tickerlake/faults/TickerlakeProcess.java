@@ -160,9 +160,14 @@ final class TickerlakeProcess implements AutoCloseable {
         return getJson("http://127.0.0.1:" + managementPort + path);
     }
 
+    /** The admin API's base URL, {@code http://127.0.0.1:<port>}. */
+    String apiUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
     /** GET on the admin API as JSON (reads need no credentials). */
     JsonNode api(String path) throws IOException, InterruptedException {
-        return getJson("http://127.0.0.1:" + apiPort + path);
+        return getJson(apiUrl() + path);
     }
 
     /** An MBean attribute read through Jolokia; {@link JsonNode#missingNode()} when Jolokia answered no value. */
