@@ -60,7 +60,7 @@ class DeploymentFilesTest {
                 camelMainOptions.put(option.get("name").asText(), option);
             }
         }
-        compose = yaml(ROOT.resolve("docker-compose.yml"));
+        compose = map(resolveMergeKeys(yaml(ROOT.resolve("docker-compose.yml"))));
         services = map(compose.get("services"));
     }
 
@@ -148,9 +148,21 @@ class DeploymentFilesTest {
     @Test
     void credentialsComeFromEnvFileOnly() throws IOException {
         assertThat(read("docker-compose.yml")).doesNotContainIgnoringCase("minioadmin");
-        Map<String, String> tickerlake = environment("tickerlake");
-        for (String name : List.of("S3_ACCESS_KEY", "S3_SECRET_KEY", "TICKERLAKE_ADMIN_USERS")) {
-            assertThat(tickerlake.get(name)).as(name).matches("\\$\\{[A-Z_]+(:[?-].*)?}");
+        assertThat(tickerlakeServices()).hasSize(2);
+        for (String service : tickerlakeServices()) {
+            Map<String, String> tickerlake = environment(service);
+            for (String name : List.of("S3_ACCESS_KEY", "S3_SECRET_KEY", "TICKERLAKE_ADMIN_USERS")) {
+                assertThat(tickerlake.get(name)).as("%s of %s", name, service).matches("\\$\\{[A-Z_]+(:[?-].*)?}");
+            }
+        }
+        // The Flink containers get MinIO's keys through the S3A credential chain's variables, never in their
+        // configuration (Flink would write it into its config file, and log the access key).
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> env = environment(service);
+            assertThat(env.get("AWS_ACCESS_KEY_ID")).as(service).matches("\\$\\{MINIO_ROOT_USER:\\?.*}");
+            assertThat(env.get("AWS_SECRET_ACCESS_KEY")).as(service).matches("\\$\\{MINIO_ROOT_PASSWORD:\\?.*}");
+            assertThat(flinkProperties(service).keySet()).as(service)
+                    .noneMatch(key -> key.matches(".*(access|secret)[.-]key"));
         }
         for (String name : List.of("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD")) {
             assertThat(environment("minio").get(name)).as(name).matches("\\$\\{" + name + ":\\?.*}");
@@ -166,13 +178,93 @@ class DeploymentFilesTest {
 
     @Test
     void everyTickerlakeVariableIsOneTheAppReads() {
-        Map<String, String> env = environment("tickerlake");
+        assertThat(tickerlakeServices()).contains("tickerlake").hasSize(2);
+        for (String service : tickerlakeServices()) {
+            Map<String, String> env = environment(service);
 
-        assertThat(env).containsKeys("S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "KAFKA_BOOTSTRAP_SERVERS",
-                "TICKERLAKE_DATA_DIR", "CAMEL_MANAGEMENT_HOST");
-        assertThat(env.keySet()).allSatisfy(name -> assertThat(isReadByTheApp(name)).as(name).isTrue());
-        assertThat(env).containsEntry("CAMEL_MANAGEMENT_HOST", "0.0.0.0");
+            assertThat(env).as(service).containsKeys("S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY",
+                    "KAFKA_BOOTSTRAP_SERVERS", "TICKERLAKE_DATA_DIR", "CAMEL_MANAGEMENT_HOST");
+            assertThat(env.keySet()).allSatisfy(name -> assertThat(isReadByTheApp(name)).as(name).isTrue());
+            assertThat(env).containsEntry("CAMEL_MANAGEMENT_HOST", "0.0.0.0");
+        }
+        assertThat(isReadByTheApp("TICKERLAKE_FLINK_MODE")).isTrue();
+        assertThat(isReadByTheApp("TICKERLAKE_FLINK_JOBMANAGER")).isTrue();
         assertThat(isReadByTheApp("TICKERLAKE_NO_SUCH_SETTING")).isFalse();
+    }
+
+    /**
+     * Services without a profile always start, so both tickerlakes have one: {@code embedded}, active by default
+     * through COMPOSE_PROFILES in .env, and {@code flink}; an explicit {@code --profile} replaces COMPOSE_PROFILES.
+     * Either way exactly one tickerlake runs (two would run two sync jobs on the same tables).
+     */
+    @Test
+    void exactlyOneTickerlakePerProfileAndTheFlinkProfileRunsItInRemoteMode() throws IOException {
+        Set<String> defaultProfiles = Set.of(properties(ROOT.resolve(".env.example")).getProperty("COMPOSE_PROFILES", "")
+                .split(","));
+
+        List<String> plain = activeTickerlakes(defaultProfiles);
+        List<String> flink = activeTickerlakes(Set.of("flink"));
+
+        assertThat(plain).as("`docker compose up` (COMPOSE_PROFILES=%s)", defaultProfiles).containsExactly("tickerlake");
+        assertThat(environment("tickerlake").getOrDefault("TICKERLAKE_FLINK_MODE", "embedded")).isEqualTo("embedded");
+        assertThat(environment("tickerlake")).doesNotContainKey("TICKERLAKE_FLINK_JOBMANAGER");
+        assertThat(active(defaultProfiles)).doesNotContain("jobmanager", "taskmanager");
+
+        assertThat(flink).as("`docker compose --profile flink up`").hasSize(1);
+        String remote = flink.get(0);
+        assertThat(active(Set.of("flink"))).contains("minio", "minio-init", "kafka", "jobmanager", "taskmanager");
+        assertThat(environment(remote)).containsEntry("TICKERLAKE_FLINK_MODE", "remote")
+                .containsEntry("TICKERLAKE_FLINK_JOBMANAGER", "jobmanager:" + jobManagerRestPort());
+        assertThat(containerPorts("jobmanager")).contains(jobManagerRestPort());
+        // Everything else as the embedded-mode service: same image, data volume, endpoints and credentials.
+        assertThat(service(remote)).containsEntry("build", service("tickerlake").get("build"))
+                .containsEntry("image", image("tickerlake"))
+                .containsEntry("volumes", service("tickerlake").get("volumes"))
+                .containsEntry("healthcheck", service("tickerlake").get("healthcheck"))
+                .containsEntry("stop_grace_period", service("tickerlake").get("stop_grace_period"));
+        Map<String, String> remoteEnv = new LinkedHashMap<>(environment(remote));
+        remoteEnv.remove("TICKERLAKE_FLINK_MODE");
+        remoteEnv.remove("TICKERLAKE_FLINK_JOBMANAGER");
+        assertThat(remoteEnv).isEqualTo(environment("tickerlake"));
+
+        // Started once the JobManager's REST API answers, and after the TaskManager.
+        assertThat(dependsOn(remote)).containsAllEntriesOf(dependsOn("tickerlake"))
+                .containsEntry("jobmanager", "service_healthy").containsEntry("taskmanager", "service_started");
+        assertThat(healthcheck("jobmanager")).contains("/dev/tcp/127.0.0.1/" + jobManagerRestPort());
+        // Compose refuses to start a service whose dependency is not active: each profile set is complete.
+        for (Set<String> profiles : List.of(defaultProfiles, Set.of("flink"))) {
+            for (String name : active(profiles)) {
+                assertThat(active(profiles)).as("%s's dependencies with profiles %s", name, profiles)
+                        .containsAll(dependsOn(name).keySet());
+            }
+        }
+        // Both profiles at once (COMPOSE_PROFILES=embedded,flink) cannot run two: they bind the same host ports.
+        assertThat(list(service(remote).get("ports"))).isEqualTo(list(service("tickerlake").get("ports")));
+    }
+
+    @Test
+    void flinkContainersHaveTheS3PluginAndTheirS3AndCheckpointSettings() {
+        String flinkVersion = pomProperty("flink.version");
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> properties = flinkProperties(name);
+
+            // The image's patch is the one tickerlake's Flink client is built with, and names the plugin's jar.
+            assertThat(image(name)).as(name).startsWith("flink:" + flinkVersion + "-").endsWith("java17");
+            assertThat(environment(name)).as(name)
+                    .containsEntry("ENABLE_BUILT_IN_PLUGINS", "flink-s3-fs-hadoop-" + flinkVersion + ".jar");
+            assertThat(properties).as(name).containsEntry("jobmanager.rpc.address", "jobmanager")
+                    .containsEntry("s3.endpoint", environment("tickerlake").get("S3_ENDPOINT"))
+                    .containsEntry("s3.path.style.access", "true")
+                    .containsEntry("execution.checkpointing.dir", app.getProperty("tickerlake.flink.checkpoint-dir"))
+                    .containsEntry("execution.checkpointing.savepoint-dir",
+                            app.getProperty("tickerlake.flink.savepoint-dir"));
+            assertThat(bucketOf(properties.get("execution.checkpointing.dir"))).as("created by minio-init")
+                    .isIn(Arrays.asList(app.getProperty("tickerlake.s3.buckets").split(",")));
+        }
+        assertThat(Integer.parseInt(flinkProperties("taskmanager").get("taskmanager.numberOfTaskSlots")))
+                .as("slots for tickerlake.flink.parallelism")
+                .isGreaterThanOrEqualTo(Integer.parseInt(app.getProperty("tickerlake.flink.parallelism").trim()));
+        assertThat(dependsOn("taskmanager")).containsEntry("jobmanager", "service_healthy");
     }
 
     @Test
@@ -378,11 +470,58 @@ class DeploymentFilesTest {
                 : camelMainOptions.get("camel.management.healthPath").get("defaultValue").asText();
     }
 
+    private static String pomProperty(String name) {
+        try {
+            Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(read("pom.xml"));
+            assertThat(m.find()).as("%s in pom.xml", name).isTrue();
+            return m.group(1).trim();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- compose helpers ----------------------------------------------------------------------------------------
 
     private static Map<String, Object> service(String name) {
         assertThat(services).containsKey(name);
         return map(services.get(name));
+    }
+
+    /** The services running tickerlake's image (built from the Dockerfile). */
+    private static List<String> tickerlakeServices() {
+        return services.keySet().stream().filter(name -> service(name).containsKey("build")).toList();
+    }
+
+    /** Compose's rule: a service is active when it has no profile or one of the active profiles. */
+    private static List<String> active(Set<String> profiles) {
+        return services.keySet().stream().filter(name -> {
+            List<Object> own = list(service(name).get("profiles"));
+            return own.isEmpty() || own.stream().anyMatch(profiles::contains);
+        }).toList();
+    }
+
+    private static List<String> activeTickerlakes(Set<String> profiles) {
+        return active(profiles).stream().filter(tickerlakeServices()::contains).toList();
+    }
+
+    /** FLINK_PROPERTIES as the image's entrypoint reads it: one {@code key: value} a line. */
+    private static Map<String, String> flinkProperties(String name) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        environment(name).getOrDefault("FLINK_PROPERTIES", "").lines().filter(line -> !line.isBlank()).forEach(line -> {
+            int colon = line.indexOf(':');
+            assertThat(colon).as("FLINK_PROPERTIES line %s", line).isPositive();
+            properties.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        });
+        return properties;
+    }
+
+    private static int jobManagerRestPort() {
+        return Integer.parseInt(flinkProperties("jobmanager").getOrDefault("rest.port", "8081"));
+    }
+
+    private static String bucketOf(String s3Uri) {
+        assertThat(s3Uri).startsWith("s3://");
+        return s3Uri.substring("s3://".length()).split("/")[0];
     }
 
     private static String image(String name) {
@@ -497,6 +636,27 @@ class DeploymentFilesTest {
 
     private static Map<String, Object> yaml(Path file) throws IOException {
         return map(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file)));
+    }
+
+    /** YAML merge keys ({@code <<: *anchor}), which Compose applies and YAML 1.2 parsers leave as a plain key. */
+    private static Object resolveMergeKeys(Object node) {
+        if (node instanceof Map<?, ?> source) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            Object bases = source.get("<<");
+            for (Object base : bases instanceof List<?> several ? several : bases == null ? List.of() : List.of(bases)) {
+                merged.putAll(map(resolveMergeKeys(base)));
+            }
+            source.forEach((key, value) -> {
+                if (!"<<".equals(key)) {
+                    merged.put(String.valueOf(key), resolveMergeKeys(value));
+                }
+            });
+            return merged;
+        }
+        if (node instanceof List<?> items) {
+            return items.stream().map(DeploymentFilesTest::resolveMergeKeys).collect(Collectors.toList());
+        }
+        return node;
     }
 
     @SuppressWarnings("unchecked")
