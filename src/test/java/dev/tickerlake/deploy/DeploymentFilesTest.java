@@ -294,6 +294,22 @@ class DeploymentFilesTest {
         assertThat(read(".dockerignore")).contains("!target/tickerlake.jar");
     }
 
+    /** Remote mode ships tickerlake-flink-job.jar with each submission; empty job-jar = the one next to tickerlake.jar. */
+    @Test
+    void dockerfileShipsTheFlinkJobJarNextToTickerlakeJar() throws IOException {
+        String dockerfile = read("Dockerfile");
+        Map<String, String> copies = new LinkedHashMap<>();
+        dockerfile.lines().filter(line -> line.startsWith("COPY ")).map(line -> line.substring(5).trim().split("\\s+"))
+                .forEach(parts -> copies.put(parts[0], parts[parts.length - 1]));
+
+        assertThat(app.getProperty("tickerlake.flink.job-jar")).contains("{{env:TICKERLAKE_FLINK_JOB_JAR:}}");
+        assertThat(copies).containsKeys("target/tickerlake.jar", "target/tickerlake-flink-job.jar");
+        Path appJar = Path.of(copies.get("target/tickerlake.jar"));
+        assertThat(Path.of(copies.get("target/tickerlake-flink-job.jar")))
+                .isEqualTo(appJar.resolveSibling("tickerlake-flink-job.jar"));
+        assertThat(read(".dockerignore").lines()).contains("!target/tickerlake-flink-job.jar");
+    }
+
     // ---- Kubernetes ---------------------------------------------------------------------------------------------
 
     @Test
