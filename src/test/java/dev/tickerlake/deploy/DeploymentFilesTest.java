@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -321,7 +322,7 @@ class DeploymentFilesTest {
 
         assertThat(manifests).extracting(p -> ROOT.resolve("k8s").relativize(p).toString().replace(File.separatorChar, '/'))
                 .contains("kustomization.yaml", "base/kustomization.yaml", "base/deployment.yaml",
-                        "overlays/external/kustomization.yaml");
+                        "overlays/external/kustomization.yaml", "overlays/flink-operator/kustomization.yaml");
         for (Path manifest : manifests) {
             for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(manifest))) {
                 assertThat(map(document)).as(manifest.toString()).containsKeys("apiVersion", "kind");
@@ -389,8 +390,19 @@ class DeploymentFilesTest {
         assertThat(referencedKeys).contains("admin-users", "management-users.properties");
 
         // No Secret is built from the kustomizations; the example is a template with placeholders for every key used.
+        // The Flink pods get the same S3 keys from the same Secret, as the S3A credential chain's variables.
+        Map<String, Object> flinkEnv = env(flinkMainContainer(yaml(ROOT.resolve(FLINK_DEPLOYMENT))));
+        for (String name : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) {
+            Map<String, Object> ref = map(map(flinkEnv.get(name)).get("secretKeyRef"));
+            assertThat(ref.get("name")).as(name).isEqualTo("tickerlake");
+            referencedKeys.add((String) ref.get("key"));
+        }
+        assertThat(flinkEnv.values()).as("no literal credential").noneMatch(v -> v instanceof String s && s.contains("change-me"));
+        assertThat(map(map(yaml(ROOT.resolve(FLINK_DEPLOYMENT)).get("spec")).get("flinkConfiguration")).keySet())
+                .noneMatch(key -> key.matches(".*(access|secret)[.-]key"));
+
         for (String kustomization : List.of("k8s/kustomization.yaml", "k8s/base/kustomization.yaml",
-                "k8s/overlays/external/kustomization.yaml")) {
+                "k8s/overlays/external/kustomization.yaml", "k8s/overlays/flink-operator/kustomization.yaml")) {
             Map<String, Object> k = yaml(ROOT.resolve(kustomization));
             assertThat(k).as(kustomization).doesNotContainKeys("secretGenerator");
             assertThat(list(k.get("resources"))).as(kustomization).noneMatch(r -> r.toString().contains("secret"));
@@ -428,8 +440,11 @@ class DeploymentFilesTest {
         assertThat(external).containsKeys("S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS");
         assertThat(external.get("S3_ENDPOINT")).asString().startsWith("http");
         assertThat(external.get("KAFKA_BOOTSTRAP_SERVERS")).asString().isNotBlank();
-        Stream.concat(env(tickerlakeContainer()).keySet().stream(), external.keySet().stream()).forEach(name ->
-                assertThat(isReadByTheApp(name) || JVM_VARIABLES.contains(name)).as(name).isTrue());
+        Map<String, Object> remote = env(map(list(map(map(map(yaml(ROOT.resolve("k8s/overlays/flink-operator/remote-mode.yaml"))
+                .get("spec")).get("template")).get("spec")).get("containers")).get(0)));
+        assertThat(remote).containsKeys("TICKERLAKE_FLINK_MODE", "TICKERLAKE_FLINK_JOBMANAGER");
+        Stream.of(env(tickerlakeContainer()).keySet(), external.keySet(), remote.keySet()).flatMap(Set::stream)
+                .forEach(name -> assertThat(isReadByTheApp(name) || JVM_VARIABLES.contains(name)).as(name).isTrue());
     }
 
     @Test
@@ -446,6 +461,87 @@ class DeploymentFilesTest {
         assertThat(renderedEnv(base)).doesNotContainKey("S3_ENDPOINT").containsEntry("TICKERLAKE_KAFKA_REPLICATION_FACTOR", "1");
         assertThat(renderedEnv(external)).containsKeys("S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS", "S3_ACCESS_KEY")
                 .containsEntry("TICKERLAKE_KAFKA_REPLICATION_FACTOR", "3");
+    }
+
+    /**
+     * The Flink Kubernetes Operator overlay: a session FlinkDeployment (no job: tickerlake submits it) with the S3
+     * plugin and settings, and tickerlake in remote mode against its REST service, on external S3 and Kafka.
+     */
+    @Test
+    void flinkOperatorOverlayRendersASessionClusterAndTickerlakeInRemoteMode() throws Exception {
+        assumeThat(onPath("kubectl")).as("kubectl on PATH").isTrue();
+
+        List<Map<String, Object>> rendered = kustomize("k8s/overlays/flink-operator");
+
+        assertThat(rendered).extracting(d -> d.get("kind")).doesNotContain("Secret")
+                .containsOnlyOnce("FlinkDeployment", "Deployment");
+        Map<String, Object> flink = rendered.stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        Map<String, Object> spec = map(flink.get("spec"));
+        String flinkVersion = pomProperty("flink.version");
+        assertThat(flink.get("apiVersion")).isEqualTo("flink.apache.org/v1beta1");
+        assertThat(spec).as("session mode: no job").doesNotContainKey("job")
+                .containsEntry("flinkVersion", "v1_20").containsKey("serviceAccount");
+        assertThat((String) spec.get("image")).startsWith("flink:" + flinkVersion + "-");
+        for (String process : List.of("jobManager", "taskManager")) {
+            assertThat(map(map(spec.get(process)).get("resource"))).as(process).containsKeys("memory", "cpu");
+        }
+
+        // Operator releases 1.10-1.12 (the first with v1_20) type flinkConfiguration as a map of strings: an unquoted
+        // true or 2 would be refused by the API server there (1.13 and later take any YAML).
+        Map<String, Object> configuration = map(spec.get("flinkConfiguration"));
+        assertThat(configuration.values()).allSatisfy(value -> assertThat(value).isInstanceOf(String.class));
+        Map<String, Object> tickerlakeEnv = renderedEnv(rendered);
+        assertThat(configuration).containsEntry("s3.endpoint", tickerlakeEnv.get("S3_ENDPOINT"))
+                .containsEntry("s3.path.style.access", "true")
+                .containsEntry("execution.checkpointing.dir", app.getProperty("tickerlake.flink.checkpoint-dir"))
+                .containsEntry("execution.checkpointing.savepoint-dir", app.getProperty("tickerlake.flink.savepoint-dir"));
+        Properties k8sOverrides = properties(ROOT.resolve("k8s/base/application.properties"));
+        assertThat(Integer.parseInt((String) configuration.get("taskmanager.numberOfTaskSlots")))
+                .isGreaterThanOrEqualTo(Integer.parseInt(k8sOverrides.getProperty("tickerlake.flink.parallelism",
+                        app.getProperty("tickerlake.flink.parallelism")).trim()));
+        assertThat(configuration.keySet()).noneMatch(key -> key.matches(".*(access|secret)[.-]key"));
+
+        Map<String, Object> flinkEnv = env(flinkMainContainer(flink));
+        assertThat(flinkEnv).containsEntry("ENABLE_BUILT_IN_PLUGINS", "flink-s3-fs-hadoop-" + flinkVersion + ".jar");
+        for (Map.Entry<String, String> key : Map.of("AWS_ACCESS_KEY_ID", "s3-access-key",
+                "AWS_SECRET_ACCESS_KEY", "s3-secret-key").entrySet()) {
+            assertThat(map(map(flinkEnv.get(key.getKey())).get("secretKeyRef")))
+                    .containsEntry("name", "tickerlake").containsEntry("key", key.getValue());
+        }
+
+        // tickerlake: remote mode on the operator's REST service, S3 and Kafka the cluster's pods reach.
+        assertThat(tickerlakeEnv).containsEntry("TICKERLAKE_FLINK_MODE", "remote")
+                .containsEntry("TICKERLAKE_FLINK_JOBMANAGER", map(flink.get("metadata")).get("name") + "-rest:8081")
+                .containsKeys("S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS", "S3_ACCESS_KEY", "S3_SECRET_KEY");
+        assertThat(tickerlakeEnv.get("S3_ACCESS_KEY")).isInstanceOf(Map.class);
+        assertThat((String) tickerlakeEnv.get("S3_ENDPOINT")).startsWith("http").doesNotContain("127.0.0.1", "localhost");
+        assertThat((String) tickerlakeEnv.get("KAFKA_BOOTSTRAP_SERVERS")).doesNotContain("127.0.0.1", "localhost");
+    }
+
+    /** One place to edit: the cluster's s3.endpoint is copied from tickerlake's S3_ENDPOINT in overlays/external. */
+    @Test
+    void flinkClusterFollowsTheS3EndpointEditedInTheExternalOverlay(@TempDir Path copy) throws Exception {
+        assumeThat(onPath("kubectl")).as("kubectl on PATH").isTrue();
+        try (Stream<Path> files = Files.walk(ROOT.resolve("k8s"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(ROOT.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        Path endpoints = copy.resolve("k8s/overlays/external/endpoints.yaml");
+        String original = (String) env(map(list(map(map(map(yaml(endpoints).get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0))).get("S3_ENDPOINT");
+        Files.writeString(endpoints, Files.readString(endpoints).replace(original, "http://s3.example.test:9000"));
+
+        List<Map<String, Object>> rendered = kustomize(copy.resolve("k8s/overlays/flink-operator").toString());
+
+        Map<String, Object> flink = rendered.stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        assertThat(renderedEnv(rendered)).containsEntry("S3_ENDPOINT", "http://s3.example.test:9000");
+        assertThat(map(map(flink.get("spec")).get("flinkConfiguration")))
+                .containsEntry("s3.endpoint", "http://s3.example.test:9000");
     }
 
     // ---- what the app reads -------------------------------------------------------------------------------------
@@ -576,6 +672,15 @@ class DeploymentFilesTest {
     }
 
     // ---- Kubernetes helpers -------------------------------------------------------------------------------------
+
+    private static final String FLINK_DEPLOYMENT = "k8s/overlays/flink-operator/flink-deployment.yaml";
+
+    /** The FlinkDeployment's main container in its pod template (the operator's fixed name). */
+    private static Map<String, Object> flinkMainContainer(Map<String, Object> flinkDeployment) {
+        Map<String, Object> template = map(map(flinkDeployment.get("spec")).get("podTemplate"));
+        return list(map(template.get("spec")).get("containers")).stream().map(DeploymentFilesTest::map)
+                .filter(c -> "flink-main-container".equals(c.get("name"))).findFirst().orElseThrow();
+    }
 
     private static Map<String, Object> deployment() throws IOException {
         return yaml(ROOT.resolve("k8s/base/deployment.yaml"));
