@@ -1,4 +1,5 @@
-# tickerlake as a container: the shaded jar from `mvn -B -q package -DskipTests` on a Java 17 runtime.
+# tickerlake as a container: the shaded jar and the Flink job jar from `mvn -B -q package -DskipTests` on a Java 17
+# runtime.
 # Build: docker build -t tickerlake:0.1.0-SNAPSHOT .   (docker-compose.yml does this for you)
 FROM eclipse-temurin:17-jre
 
@@ -14,6 +15,9 @@ RUN groupadd --system --gid 10001 tickerlake \
     && chown 10001:10001 /var/lib/tickerlake
 
 COPY target/tickerlake.jar /opt/tickerlake/tickerlake.jar
+# Remote Flink mode ships this jar to the cluster with each job submission (Paimon's Flink bundle, the Kafka connector,
+# Paimon's S3 file IO and Hadoop's client); tickerlake.flink.job-jar, when empty, looks for it next to tickerlake.jar.
+COPY target/tickerlake-flink-job.jar /opt/tickerlake/tickerlake-flink-job.jar
 
 # Local state (sync job restore pointer, unpacked Flink S3 plugin) and, in embedded mode, the S3 and Kafka data.
 ENV TICKERLAKE_DATA_DIR=/var/lib/tickerlake

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -60,7 +61,7 @@ class DeploymentFilesTest {
                 camelMainOptions.put(option.get("name").asText(), option);
             }
         }
-        compose = yaml(ROOT.resolve("docker-compose.yml"));
+        compose = map(resolveMergeKeys(yaml(ROOT.resolve("docker-compose.yml"))));
         services = map(compose.get("services"));
     }
 
@@ -148,9 +149,21 @@ class DeploymentFilesTest {
     @Test
     void credentialsComeFromEnvFileOnly() throws IOException {
         assertThat(read("docker-compose.yml")).doesNotContainIgnoringCase("minioadmin");
-        Map<String, String> tickerlake = environment("tickerlake");
-        for (String name : List.of("S3_ACCESS_KEY", "S3_SECRET_KEY", "TICKERLAKE_ADMIN_USERS")) {
-            assertThat(tickerlake.get(name)).as(name).matches("\\$\\{[A-Z_]+(:[?-].*)?}");
+        assertThat(tickerlakeServices()).hasSize(2);
+        for (String service : tickerlakeServices()) {
+            Map<String, String> tickerlake = environment(service);
+            for (String name : List.of("S3_ACCESS_KEY", "S3_SECRET_KEY", "TICKERLAKE_ADMIN_USERS")) {
+                assertThat(tickerlake.get(name)).as("%s of %s", name, service).matches("\\$\\{[A-Z_]+(:[?-].*)?}");
+            }
+        }
+        // The Flink containers get MinIO's keys through the S3A credential chain's variables, never in their
+        // configuration (Flink would write it into its config file, and log the access key).
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> env = environment(service);
+            assertThat(env.get("AWS_ACCESS_KEY_ID")).as(service).matches("\\$\\{MINIO_ROOT_USER:\\?.*}");
+            assertThat(env.get("AWS_SECRET_ACCESS_KEY")).as(service).matches("\\$\\{MINIO_ROOT_PASSWORD:\\?.*}");
+            assertThat(flinkProperties(service).keySet()).as(service)
+                    .noneMatch(key -> key.matches(".*(access|secret)[.-]key"));
         }
         for (String name : List.of("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD")) {
             assertThat(environment("minio").get(name)).as(name).matches("\\$\\{" + name + ":\\?.*}");
@@ -166,13 +179,93 @@ class DeploymentFilesTest {
 
     @Test
     void everyTickerlakeVariableIsOneTheAppReads() {
-        Map<String, String> env = environment("tickerlake");
+        assertThat(tickerlakeServices()).contains("tickerlake").hasSize(2);
+        for (String service : tickerlakeServices()) {
+            Map<String, String> env = environment(service);
 
-        assertThat(env).containsKeys("S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "KAFKA_BOOTSTRAP_SERVERS",
-                "TICKERLAKE_DATA_DIR", "CAMEL_MANAGEMENT_HOST");
-        assertThat(env.keySet()).allSatisfy(name -> assertThat(isReadByTheApp(name)).as(name).isTrue());
-        assertThat(env).containsEntry("CAMEL_MANAGEMENT_HOST", "0.0.0.0");
+            assertThat(env).as(service).containsKeys("S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY",
+                    "KAFKA_BOOTSTRAP_SERVERS", "TICKERLAKE_DATA_DIR", "CAMEL_MANAGEMENT_HOST");
+            assertThat(env.keySet()).allSatisfy(name -> assertThat(isReadByTheApp(name)).as(name).isTrue());
+            assertThat(env).containsEntry("CAMEL_MANAGEMENT_HOST", "0.0.0.0");
+        }
+        assertThat(isReadByTheApp("TICKERLAKE_FLINK_MODE")).isTrue();
+        assertThat(isReadByTheApp("TICKERLAKE_FLINK_JOBMANAGER")).isTrue();
         assertThat(isReadByTheApp("TICKERLAKE_NO_SUCH_SETTING")).isFalse();
+    }
+
+    /**
+     * Services without a profile always start, so both tickerlakes have one: {@code embedded}, active by default
+     * through COMPOSE_PROFILES in .env, and {@code flink}; an explicit {@code --profile} replaces COMPOSE_PROFILES.
+     * Either way exactly one tickerlake runs (two would run two sync jobs on the same tables).
+     */
+    @Test
+    void exactlyOneTickerlakePerProfileAndTheFlinkProfileRunsItInRemoteMode() throws IOException {
+        Set<String> defaultProfiles = Set.of(properties(ROOT.resolve(".env.example")).getProperty("COMPOSE_PROFILES", "")
+                .split(","));
+
+        List<String> plain = activeTickerlakes(defaultProfiles);
+        List<String> flink = activeTickerlakes(Set.of("flink"));
+
+        assertThat(plain).as("`docker compose up` (COMPOSE_PROFILES=%s)", defaultProfiles).containsExactly("tickerlake");
+        assertThat(environment("tickerlake").getOrDefault("TICKERLAKE_FLINK_MODE", "embedded")).isEqualTo("embedded");
+        assertThat(environment("tickerlake")).doesNotContainKey("TICKERLAKE_FLINK_JOBMANAGER");
+        assertThat(active(defaultProfiles)).doesNotContain("jobmanager", "taskmanager");
+
+        assertThat(flink).as("`docker compose --profile flink up`").hasSize(1);
+        String remote = flink.get(0);
+        assertThat(active(Set.of("flink"))).contains("minio", "minio-init", "kafka", "jobmanager", "taskmanager");
+        assertThat(environment(remote)).containsEntry("TICKERLAKE_FLINK_MODE", "remote")
+                .containsEntry("TICKERLAKE_FLINK_JOBMANAGER", "jobmanager:" + jobManagerRestPort());
+        assertThat(containerPorts("jobmanager")).contains(jobManagerRestPort());
+        // Everything else as the embedded-mode service: same image, data volume, endpoints and credentials.
+        assertThat(service(remote)).containsEntry("build", service("tickerlake").get("build"))
+                .containsEntry("image", image("tickerlake"))
+                .containsEntry("volumes", service("tickerlake").get("volumes"))
+                .containsEntry("healthcheck", service("tickerlake").get("healthcheck"))
+                .containsEntry("stop_grace_period", service("tickerlake").get("stop_grace_period"));
+        Map<String, String> remoteEnv = new LinkedHashMap<>(environment(remote));
+        remoteEnv.remove("TICKERLAKE_FLINK_MODE");
+        remoteEnv.remove("TICKERLAKE_FLINK_JOBMANAGER");
+        assertThat(remoteEnv).isEqualTo(environment("tickerlake"));
+
+        // Started once the JobManager's REST API answers, and after the TaskManager.
+        assertThat(dependsOn(remote)).containsAllEntriesOf(dependsOn("tickerlake"))
+                .containsEntry("jobmanager", "service_healthy").containsEntry("taskmanager", "service_started");
+        assertThat(healthcheck("jobmanager")).contains("/dev/tcp/127.0.0.1/" + jobManagerRestPort());
+        // Compose refuses to start a service whose dependency is not active: each profile set is complete.
+        for (Set<String> profiles : List.of(defaultProfiles, Set.of("flink"))) {
+            for (String name : active(profiles)) {
+                assertThat(active(profiles)).as("%s's dependencies with profiles %s", name, profiles)
+                        .containsAll(dependsOn(name).keySet());
+            }
+        }
+        // Both profiles at once (COMPOSE_PROFILES=embedded,flink) cannot run two: they bind the same host ports.
+        assertThat(list(service(remote).get("ports"))).isEqualTo(list(service("tickerlake").get("ports")));
+    }
+
+    @Test
+    void flinkContainersHaveTheS3PluginAndTheirS3AndCheckpointSettings() {
+        String flinkVersion = pomProperty("flink.version");
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> properties = flinkProperties(name);
+
+            // The image's patch is the one tickerlake's Flink client is built with, and names the plugin's jar.
+            assertThat(image(name)).as(name).startsWith("flink:" + flinkVersion + "-").endsWith("java17");
+            assertThat(environment(name)).as(name)
+                    .containsEntry("ENABLE_BUILT_IN_PLUGINS", "flink-s3-fs-hadoop-" + flinkVersion + ".jar");
+            assertThat(properties).as(name).containsEntry("jobmanager.rpc.address", "jobmanager")
+                    .containsEntry("s3.endpoint", environment("tickerlake").get("S3_ENDPOINT"))
+                    .containsEntry("s3.path.style.access", "true")
+                    .containsEntry("execution.checkpointing.dir", app.getProperty("tickerlake.flink.checkpoint-dir"))
+                    .containsEntry("execution.checkpointing.savepoint-dir",
+                            app.getProperty("tickerlake.flink.savepoint-dir"));
+            assertThat(bucketOf(properties.get("execution.checkpointing.dir"))).as("created by minio-init")
+                    .isIn(Arrays.asList(app.getProperty("tickerlake.s3.buckets").split(",")));
+        }
+        assertThat(Integer.parseInt(flinkProperties("taskmanager").get("taskmanager.numberOfTaskSlots")))
+                .as("slots for tickerlake.flink.parallelism")
+                .isGreaterThanOrEqualTo(Integer.parseInt(app.getProperty("tickerlake.flink.parallelism").trim()));
+        assertThat(dependsOn("taskmanager")).containsEntry("jobmanager", "service_healthy");
     }
 
     @Test
@@ -202,6 +295,22 @@ class DeploymentFilesTest {
         assertThat(read(".dockerignore")).contains("!target/tickerlake.jar");
     }
 
+    /** Remote mode ships tickerlake-flink-job.jar with each submission; empty job-jar = the one next to tickerlake.jar. */
+    @Test
+    void dockerfileShipsTheFlinkJobJarNextToTickerlakeJar() throws IOException {
+        String dockerfile = read("Dockerfile");
+        Map<String, String> copies = new LinkedHashMap<>();
+        dockerfile.lines().filter(line -> line.startsWith("COPY ")).map(line -> line.substring(5).trim().split("\\s+"))
+                .forEach(parts -> copies.put(parts[0], parts[parts.length - 1]));
+
+        assertThat(app.getProperty("tickerlake.flink.job-jar")).contains("{{env:TICKERLAKE_FLINK_JOB_JAR:}}");
+        assertThat(copies).containsKeys("target/tickerlake.jar", "target/tickerlake-flink-job.jar");
+        Path appJar = Path.of(copies.get("target/tickerlake.jar"));
+        assertThat(Path.of(copies.get("target/tickerlake-flink-job.jar")))
+                .isEqualTo(appJar.resolveSibling("tickerlake-flink-job.jar"));
+        assertThat(read(".dockerignore").lines()).contains("!target/tickerlake-flink-job.jar");
+    }
+
     // ---- Kubernetes ---------------------------------------------------------------------------------------------
 
     @Test
@@ -213,7 +322,7 @@ class DeploymentFilesTest {
 
         assertThat(manifests).extracting(p -> ROOT.resolve("k8s").relativize(p).toString().replace(File.separatorChar, '/'))
                 .contains("kustomization.yaml", "base/kustomization.yaml", "base/deployment.yaml",
-                        "overlays/external/kustomization.yaml");
+                        "overlays/external/kustomization.yaml", "overlays/flink-operator/kustomization.yaml");
         for (Path manifest : manifests) {
             for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(manifest))) {
                 assertThat(map(document)).as(manifest.toString()).containsKeys("apiVersion", "kind");
@@ -281,8 +390,19 @@ class DeploymentFilesTest {
         assertThat(referencedKeys).contains("admin-users", "management-users.properties");
 
         // No Secret is built from the kustomizations; the example is a template with placeholders for every key used.
+        // The Flink pods get the same S3 keys from the same Secret, as the S3A credential chain's variables.
+        Map<String, Object> flinkEnv = env(flinkMainContainer(yaml(ROOT.resolve(FLINK_DEPLOYMENT))));
+        for (String name : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) {
+            Map<String, Object> ref = map(map(flinkEnv.get(name)).get("secretKeyRef"));
+            assertThat(ref.get("name")).as(name).isEqualTo("tickerlake");
+            referencedKeys.add((String) ref.get("key"));
+        }
+        assertThat(flinkEnv.values()).as("no literal credential").noneMatch(v -> v instanceof String s && s.contains("change-me"));
+        assertThat(map(map(yaml(ROOT.resolve(FLINK_DEPLOYMENT)).get("spec")).get("flinkConfiguration")).keySet())
+                .noneMatch(key -> key.matches(".*(access|secret)[.-]key"));
+
         for (String kustomization : List.of("k8s/kustomization.yaml", "k8s/base/kustomization.yaml",
-                "k8s/overlays/external/kustomization.yaml")) {
+                "k8s/overlays/external/kustomization.yaml", "k8s/overlays/flink-operator/kustomization.yaml")) {
             Map<String, Object> k = yaml(ROOT.resolve(kustomization));
             assertThat(k).as(kustomization).doesNotContainKeys("secretGenerator");
             assertThat(list(k.get("resources"))).as(kustomization).noneMatch(r -> r.toString().contains("secret"));
@@ -320,8 +440,11 @@ class DeploymentFilesTest {
         assertThat(external).containsKeys("S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS");
         assertThat(external.get("S3_ENDPOINT")).asString().startsWith("http");
         assertThat(external.get("KAFKA_BOOTSTRAP_SERVERS")).asString().isNotBlank();
-        Stream.concat(env(tickerlakeContainer()).keySet().stream(), external.keySet().stream()).forEach(name ->
-                assertThat(isReadByTheApp(name) || JVM_VARIABLES.contains(name)).as(name).isTrue());
+        Map<String, Object> remote = env(map(list(map(map(map(yaml(ROOT.resolve("k8s/overlays/flink-operator/remote-mode.yaml"))
+                .get("spec")).get("template")).get("spec")).get("containers")).get(0)));
+        assertThat(remote).containsKeys("TICKERLAKE_FLINK_MODE", "TICKERLAKE_FLINK_JOBMANAGER");
+        Stream.of(env(tickerlakeContainer()).keySet(), external.keySet(), remote.keySet()).flatMap(Set::stream)
+                .forEach(name -> assertThat(isReadByTheApp(name) || JVM_VARIABLES.contains(name)).as(name).isTrue());
     }
 
     @Test
@@ -338,6 +461,87 @@ class DeploymentFilesTest {
         assertThat(renderedEnv(base)).doesNotContainKey("S3_ENDPOINT").containsEntry("TICKERLAKE_KAFKA_REPLICATION_FACTOR", "1");
         assertThat(renderedEnv(external)).containsKeys("S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS", "S3_ACCESS_KEY")
                 .containsEntry("TICKERLAKE_KAFKA_REPLICATION_FACTOR", "3");
+    }
+
+    /**
+     * The Flink Kubernetes Operator overlay: a session FlinkDeployment (no job: tickerlake submits it) with the S3
+     * plugin and settings, and tickerlake in remote mode against its REST service, on external S3 and Kafka.
+     */
+    @Test
+    void flinkOperatorOverlayRendersASessionClusterAndTickerlakeInRemoteMode() throws Exception {
+        assumeThat(onPath("kubectl")).as("kubectl on PATH").isTrue();
+
+        List<Map<String, Object>> rendered = kustomize("k8s/overlays/flink-operator");
+
+        assertThat(rendered).extracting(d -> d.get("kind")).doesNotContain("Secret")
+                .containsOnlyOnce("FlinkDeployment", "Deployment");
+        Map<String, Object> flink = rendered.stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        Map<String, Object> spec = map(flink.get("spec"));
+        String flinkVersion = pomProperty("flink.version");
+        assertThat(flink.get("apiVersion")).isEqualTo("flink.apache.org/v1beta1");
+        assertThat(spec).as("session mode: no job").doesNotContainKey("job")
+                .containsEntry("flinkVersion", "v1_20").containsKey("serviceAccount");
+        assertThat((String) spec.get("image")).startsWith("flink:" + flinkVersion + "-");
+        for (String process : List.of("jobManager", "taskManager")) {
+            assertThat(map(map(spec.get(process)).get("resource"))).as(process).containsKeys("memory", "cpu");
+        }
+
+        // Operator releases 1.10-1.12 (the first with v1_20) type flinkConfiguration as a map of strings: an unquoted
+        // true or 2 would be refused by the API server there (1.13 and later take any YAML).
+        Map<String, Object> configuration = map(spec.get("flinkConfiguration"));
+        assertThat(configuration.values()).allSatisfy(value -> assertThat(value).isInstanceOf(String.class));
+        Map<String, Object> tickerlakeEnv = renderedEnv(rendered);
+        assertThat(configuration).containsEntry("s3.endpoint", tickerlakeEnv.get("S3_ENDPOINT"))
+                .containsEntry("s3.path.style.access", "true")
+                .containsEntry("execution.checkpointing.dir", app.getProperty("tickerlake.flink.checkpoint-dir"))
+                .containsEntry("execution.checkpointing.savepoint-dir", app.getProperty("tickerlake.flink.savepoint-dir"));
+        Properties k8sOverrides = properties(ROOT.resolve("k8s/base/application.properties"));
+        assertThat(Integer.parseInt((String) configuration.get("taskmanager.numberOfTaskSlots")))
+                .isGreaterThanOrEqualTo(Integer.parseInt(k8sOverrides.getProperty("tickerlake.flink.parallelism",
+                        app.getProperty("tickerlake.flink.parallelism")).trim()));
+        assertThat(configuration.keySet()).noneMatch(key -> key.matches(".*(access|secret)[.-]key"));
+
+        Map<String, Object> flinkEnv = env(flinkMainContainer(flink));
+        assertThat(flinkEnv).containsEntry("ENABLE_BUILT_IN_PLUGINS", "flink-s3-fs-hadoop-" + flinkVersion + ".jar");
+        for (Map.Entry<String, String> key : Map.of("AWS_ACCESS_KEY_ID", "s3-access-key",
+                "AWS_SECRET_ACCESS_KEY", "s3-secret-key").entrySet()) {
+            assertThat(map(map(flinkEnv.get(key.getKey())).get("secretKeyRef")))
+                    .containsEntry("name", "tickerlake").containsEntry("key", key.getValue());
+        }
+
+        // tickerlake: remote mode on the operator's REST service, S3 and Kafka the cluster's pods reach.
+        assertThat(tickerlakeEnv).containsEntry("TICKERLAKE_FLINK_MODE", "remote")
+                .containsEntry("TICKERLAKE_FLINK_JOBMANAGER", map(flink.get("metadata")).get("name") + "-rest:8081")
+                .containsKeys("S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS", "S3_ACCESS_KEY", "S3_SECRET_KEY");
+        assertThat(tickerlakeEnv.get("S3_ACCESS_KEY")).isInstanceOf(Map.class);
+        assertThat((String) tickerlakeEnv.get("S3_ENDPOINT")).startsWith("http").doesNotContain("127.0.0.1", "localhost");
+        assertThat((String) tickerlakeEnv.get("KAFKA_BOOTSTRAP_SERVERS")).doesNotContain("127.0.0.1", "localhost");
+    }
+
+    /** One place to edit: the cluster's s3.endpoint is copied from tickerlake's S3_ENDPOINT in overlays/external. */
+    @Test
+    void flinkClusterFollowsTheS3EndpointEditedInTheExternalOverlay(@TempDir Path copy) throws Exception {
+        assumeThat(onPath("kubectl")).as("kubectl on PATH").isTrue();
+        try (Stream<Path> files = Files.walk(ROOT.resolve("k8s"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(ROOT.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        Path endpoints = copy.resolve("k8s/overlays/external/endpoints.yaml");
+        String original = (String) env(map(list(map(map(map(yaml(endpoints).get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0))).get("S3_ENDPOINT");
+        Files.writeString(endpoints, Files.readString(endpoints).replace(original, "http://s3.example.test:9000"));
+
+        List<Map<String, Object>> rendered = kustomize(copy.resolve("k8s/overlays/flink-operator").toString());
+
+        Map<String, Object> flink = rendered.stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        assertThat(renderedEnv(rendered)).containsEntry("S3_ENDPOINT", "http://s3.example.test:9000");
+        assertThat(map(map(flink.get("spec")).get("flinkConfiguration")))
+                .containsEntry("s3.endpoint", "http://s3.example.test:9000");
     }
 
     // ---- what the app reads -------------------------------------------------------------------------------------
@@ -378,11 +582,58 @@ class DeploymentFilesTest {
                 : camelMainOptions.get("camel.management.healthPath").get("defaultValue").asText();
     }
 
+    private static String pomProperty(String name) {
+        try {
+            Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(read("pom.xml"));
+            assertThat(m.find()).as("%s in pom.xml", name).isTrue();
+            return m.group(1).trim();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- compose helpers ----------------------------------------------------------------------------------------
 
     private static Map<String, Object> service(String name) {
         assertThat(services).containsKey(name);
         return map(services.get(name));
+    }
+
+    /** The services running tickerlake's image (built from the Dockerfile). */
+    private static List<String> tickerlakeServices() {
+        return services.keySet().stream().filter(name -> service(name).containsKey("build")).toList();
+    }
+
+    /** Compose's rule: a service is active when it has no profile or one of the active profiles. */
+    private static List<String> active(Set<String> profiles) {
+        return services.keySet().stream().filter(name -> {
+            List<Object> own = list(service(name).get("profiles"));
+            return own.isEmpty() || own.stream().anyMatch(profiles::contains);
+        }).toList();
+    }
+
+    private static List<String> activeTickerlakes(Set<String> profiles) {
+        return active(profiles).stream().filter(tickerlakeServices()::contains).toList();
+    }
+
+    /** FLINK_PROPERTIES as the image's entrypoint reads it: one {@code key: value} a line. */
+    private static Map<String, String> flinkProperties(String name) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        environment(name).getOrDefault("FLINK_PROPERTIES", "").lines().filter(line -> !line.isBlank()).forEach(line -> {
+            int colon = line.indexOf(':');
+            assertThat(colon).as("FLINK_PROPERTIES line %s", line).isPositive();
+            properties.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        });
+        return properties;
+    }
+
+    private static int jobManagerRestPort() {
+        return Integer.parseInt(flinkProperties("jobmanager").getOrDefault("rest.port", "8081"));
+    }
+
+    private static String bucketOf(String s3Uri) {
+        assertThat(s3Uri).startsWith("s3://");
+        return s3Uri.substring("s3://".length()).split("/")[0];
     }
 
     private static String image(String name) {
@@ -421,6 +672,15 @@ class DeploymentFilesTest {
     }
 
     // ---- Kubernetes helpers -------------------------------------------------------------------------------------
+
+    private static final String FLINK_DEPLOYMENT = "k8s/overlays/flink-operator/flink-deployment.yaml";
+
+    /** The FlinkDeployment's main container in its pod template (the operator's fixed name). */
+    private static Map<String, Object> flinkMainContainer(Map<String, Object> flinkDeployment) {
+        Map<String, Object> template = map(map(flinkDeployment.get("spec")).get("podTemplate"));
+        return list(map(template.get("spec")).get("containers")).stream().map(DeploymentFilesTest::map)
+                .filter(c -> "flink-main-container".equals(c.get("name"))).findFirst().orElseThrow();
+    }
 
     private static Map<String, Object> deployment() throws IOException {
         return yaml(ROOT.resolve("k8s/base/deployment.yaml"));
@@ -497,6 +757,27 @@ class DeploymentFilesTest {
 
     private static Map<String, Object> yaml(Path file) throws IOException {
         return map(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file)));
+    }
+
+    /** YAML merge keys ({@code <<: *anchor}), which Compose applies and YAML 1.2 parsers leave as a plain key. */
+    private static Object resolveMergeKeys(Object node) {
+        if (node instanceof Map<?, ?> source) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            Object bases = source.get("<<");
+            for (Object base : bases instanceof List<?> several ? several : bases == null ? List.of() : List.of(bases)) {
+                merged.putAll(map(resolveMergeKeys(base)));
+            }
+            source.forEach((key, value) -> {
+                if (!"<<".equals(key)) {
+                    merged.put(String.valueOf(key), resolveMergeKeys(value));
+                }
+            });
+            return merged;
+        }
+        if (node instanceof List<?> items) {
+            return items.stream().map(DeploymentFilesTest::resolveMergeKeys).collect(Collectors.toList());
+        }
+        return node;
     }
 
     @SuppressWarnings("unchecked")
