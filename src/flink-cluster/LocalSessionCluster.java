@@ -382,6 +382,9 @@ public class LocalSessionCluster {
         config.put("taskmanager.memory.jvm-metaspace.size", METASPACE_MB + "m");
         config.put("taskmanager.memory.jvm-overhead.min", OVERHEAD_MB + "m");
         config.put("taskmanager.memory.jvm-overhead.max", OVERHEAD_MB + "m");
+        // A killed TaskManager is dropped after two failed heartbeat RPCs: every 2 s here (default 10 s), so its job
+        // restarts on the TaskManager started again within seconds. The timeout for a silent one stays 50 s.
+        config.put("heartbeat.interval", 2000);
         config.put("parallelism.default", 1);
         config.put("io.tmp.dirs", tmp.toString());
         config.put("web.tmpdir", tmp.resolve("web").toString());

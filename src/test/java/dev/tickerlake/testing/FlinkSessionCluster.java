@@ -34,7 +34,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private static final String JOBMANAGER_CLASS = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASKMANAGER_CLASS = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String READY = "session cluster ready in ";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Ready in ~7 s on a quiet 2-core machine; ~58 s was seen at a load average of 22. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -86,7 +87,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the launcher and waits (60 s at most) for its ready line: the JobManager answers and the TaskManager's slots
+     * Starts the launcher and waits (120 s at most) for its ready line: the JobManager answers and the TaskManager's slots
      * are registered. Fails with the launcher's output and the tails of the JobManager's and TaskManager's logs.
      */
     public FlinkSessionCluster start() throws Exception {
