@@ -95,7 +95,7 @@ final class RemoteFlinkCluster implements FlinkCluster {
             client.listJobs().get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new FlinkClusterUnreachableException("the Flink cluster at " + address() + " does not answer ("
-                    + SyncJob.describe(ExceptionUtils.stripExecutionException(e)) + ")", e);
+                    + SyncJob.rootCause(e) + ")", e);
         }
     }
 
@@ -152,7 +152,7 @@ final class RemoteFlinkCluster implements FlinkCluster {
             } else {
                 if (!retrying) {
                     LOG.warn("Sync job {}: the Flink cluster at {} does not answer ({}); asking again every {} s",
-                            jobId, address(), SyncJob.describe(error), RESULT_RETRY.toSeconds());
+                            jobId, address(), SyncJob.rootCause(error), RESULT_RETRY.toSeconds());
                 }
                 CompletableFuture.delayedExecutor(RESULT_RETRY.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(() -> awaitResult(jobId, result, true));

@@ -580,7 +580,8 @@ public final class SyncJob implements AutoCloseable {
         return Errors.describeRootFirst(error, SyncJob::typeName);
     }
 
-    private static String rootCause(Throwable error) {
+    /** The root cause alone ({@code Type: message}), for a line where the wrappers add nothing. */
+    static String rootCause(Throwable error) {
         return Errors.rootCause(error, SyncJob::typeName);
     }
 

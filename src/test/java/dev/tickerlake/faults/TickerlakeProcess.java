@@ -53,7 +53,7 @@ final class TickerlakeProcess implements AutoCloseable {
         this.jar = jar.toAbsolutePath();
         this.dataDir = dataDir.toAbsolutePath();
         this.log = log.toAbsolutePath();
-        this.settings = Map.copyOf(settings);
+        this.settings = new LinkedHashMap<>(settings);
         this.s3Port = EmbeddedKafka.freePort();
         this.kafkaPort = distinctFreePort(s3Port);
         this.apiPort = distinctFreePort(s3Port, kafkaPort);
@@ -61,6 +61,11 @@ final class TickerlakeProcess implements AutoCloseable {
         if (!Files.isRegularFile(this.jar)) {
             throw new IllegalStateException(this.jar + " is missing: run mvn package (failsafe runs after it)");
         }
+    }
+
+    /** Sets {@code key=value} for the next starts (e.g. a replay at full speed once the first start is done). */
+    synchronized void set(String key, String value) {
+        settings.put(key, value);
     }
 
     /** Spawns the process; returns at once (see {@link #awaitReady} and the caller's own waits). */
