@@ -58,4 +58,25 @@ interface FlinkCluster extends AutoCloseable {
     /** A job running on the cluster and when it was submitted. */
     record RunningJob(JobID id, Instant startedAt) {
     }
+
+    /**
+     * What {@code query} answers, or empty when the cluster does not (not started, unreachable, the job unknown): the
+     * state then shows what was known before.
+     */
+    static <T> Optional<T> ask(Query<T> query) {
+        try {
+            return Optional.ofNullable(query.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A question to the cluster. */
+    @FunctionalInterface
+    interface Query<T> {
+        T get() throws Exception;
+    }
 }

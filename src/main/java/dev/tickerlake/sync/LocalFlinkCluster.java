@@ -59,6 +59,8 @@ public final class LocalFlinkCluster implements FlinkCluster {
     private final int slots;
     private final Integer restPort;
     private MiniCluster miniCluster;
+    /** Known once started, read without the lock a start holds. */
+    private volatile String restAddress;
 
     /**
      * @param s3       S3 server for Flink's {@code s3://} filesystem (checkpoints, savepoints)
@@ -104,8 +106,8 @@ public final class LocalFlinkCluster implements FlinkCluster {
                 .build());
         cluster.start();
         miniCluster = cluster;
-        LOG.info("Flink MiniCluster started ({} slots, REST API on {})", slots,
-                cluster.getRestAddress().get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        restAddress = cluster.getRestAddress().get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).toString();
+        LOG.info("Flink MiniCluster started ({} slots, REST API on {})", slots, restAddress);
     }
 
     /**
@@ -129,32 +131,18 @@ public final class LocalFlinkCluster implements FlinkCluster {
 
     @Override
     public Optional<JobStatus> status(JobID jobId) {
-        try {
-            return Optional.of(requireStarted().getJobStatus(jobId)
-                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+        return FlinkCluster.ask(() -> requireStarted().getJobStatus(jobId)
+                .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
     public Optional<Checkpoint> latestCompletedCheckpoint(JobID jobId) {
-        try {
-            AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
-                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
+        return FlinkCluster.ask(() -> {
+            CheckpointStatsSnapshot stats = executionGraph(jobId).getCheckpointStatsSnapshot();
             CompletedCheckpointStats latest = stats == null ? null : stats.getHistory().getLatestCompletedCheckpoint();
-            return latest == null ? Optional.empty() : Optional.of(
-                    new Checkpoint(latest.getCheckpointId(), Instant.ofEpochMilli(latest.getLatestAckTimestamp())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+            return latest == null ? null
+                    : new Checkpoint(latest.getCheckpointId(), Instant.ofEpochMilli(latest.getLatestAckTimestamp()));
+        });
     }
 
     /**
@@ -163,20 +151,13 @@ public final class LocalFlinkCluster implements FlinkCluster {
      */
     @Override
     public int restarts(JobID jobId) {
-        try {
-            AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
-                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return FlinkCluster.ask(() -> {
             int restarts = 0;
-            for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
+            for (AccessExecutionVertex vertex : executionGraph(jobId).getAllExecutionVertices()) {
                 restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
             }
             return restarts;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        } catch (Exception e) {
-            return 0;
-        }
+        }).orElse(0);
     }
 
     /**
@@ -185,18 +166,15 @@ public final class LocalFlinkCluster implements FlinkCluster {
      */
     @Override
     public Optional<Failure> lastFailure(JobID jobId) {
-        try {
-            AccessExecutionGraph graph = requireStarted().getExecutionGraph(jobId)
-                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            ErrorInfo info = graph.getFailureInfo();
-            return info == null ? Optional.empty() : Optional.of(
-                    new Failure(SyncJob.describe(info.getException()), Instant.ofEpochMilli(info.getTimestamp())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+        return FlinkCluster.ask(() -> {
+            ErrorInfo info = executionGraph(jobId).getFailureInfo();
+            return info == null ? null
+                    : new Failure(SyncJob.describe(info.getException()), Instant.ofEpochMilli(info.getTimestamp()));
+        });
+    }
+
+    private AccessExecutionGraph executionGraph(JobID jobId) throws Exception {
+        return requireStarted().getExecutionGraph(jobId).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Where Flink's REST API answers, e.g. {@code http://127.0.0.1:8081}. */
@@ -218,17 +196,7 @@ public final class LocalFlinkCluster implements FlinkCluster {
     /** The REST address once started; no web UI (flink-runtime-web is not on tickerlake's classpath). */
     @Override
     public Cluster describe(JobID jobId) {
-        String address = null;
-        synchronized (this) {
-            if (miniCluster != null) {
-                try {
-                    address = restAddress().toString();
-                } catch (Exception e) {
-                    // not known yet: reported as null
-                }
-            }
-        }
-        return new Cluster("embedded", address, null);
+        return new Cluster("embedded", restAddress, null);
     }
 
     @Override
@@ -238,6 +206,7 @@ public final class LocalFlinkCluster implements FlinkCluster {
         }
         miniCluster.close();
         miniCluster = null;
+        restAddress = null;
         LOG.info("Flink MiniCluster stopped");
     }
 

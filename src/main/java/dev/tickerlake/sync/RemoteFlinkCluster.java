@@ -162,83 +162,62 @@ final class RemoteFlinkCluster implements FlinkCluster {
 
     @Override
     public Optional<JobStatus> status(JobID jobId) {
-        try {
-            return Optional.of(requireClient().getJobStatus(jobId).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+        return FlinkCluster.ask(() -> requireClient().getJobStatus(jobId)
+                .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
     public Optional<Checkpoint> latestCompletedCheckpoint(JobID jobId) {
-        try {
+        return FlinkCluster.ask(() -> {
             CheckpointingStatisticsHeaders headers = CheckpointingStatisticsHeaders.getInstance();
             var parameters = headers.getUnresolvedMessageParameters();
             parameters.jobPathParameter.resolve(jobId);
-            CheckpointingStatistics stats = requireClient()
+            CheckpointingStatistics.LatestCheckpoints latest = requireClient()
                     .sendRequest(headers, parameters, EmptyRequestBody.getInstance())
-                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            CheckpointingStatistics.LatestCheckpoints latest = stats.getLatestCheckpoints();
-            if (latest == null) {
-                return Optional.empty();
-            }
-            return Stream.of(latest.getCompletedCheckpointStatistics(), latest.getSavepointStatistics())
-                    .filter(Objects::nonNull)
-                    .max(Comparator.comparingLong(CheckpointStatistics::getId))
-                    .map(newest -> new Checkpoint(newest.getId(), Instant.ofEpochMilli(newest.getLatestAckTimestamp())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getLatestCheckpoints();
+            return latest == null ? null
+                    : Stream.of(latest.getCompletedCheckpointStatistics(), latest.getSavepointStatistics())
+                            .filter(Objects::nonNull)
+                            .max(Comparator.comparingLong(CheckpointStatistics::getId))
+                            .map(newest -> new Checkpoint(newest.getId(),
+                                    Instant.ofEpochMilli(newest.getLatestAckTimestamp())))
+                            .orElse(null);
+        });
     }
 
     /** Flink's own {@code numRestarts} job metric (the JobManager refreshes what REST reports every few seconds). */
     @Override
     public int restarts(JobID jobId) {
-        try {
+        return FlinkCluster.ask(() -> {
             JobMetricsMessageParameters parameters = new JobMetricsMessageParameters();
             parameters.jobPathParameter.resolve(jobId);
             parameters.metricsFilterParameter.resolve(List.of("numRestarts"));
-            return requireClient().sendRequest(JobMetricsHeaders.getInstance(), parameters,
-                            EmptyRequestBody.getInstance())
+            return requireClient()
+                    .sendRequest(JobMetricsHeaders.getInstance(), parameters, EmptyRequestBody.getInstance())
                     .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .getMetrics().stream()
                     .map(Metric::getValue)
                     .filter(value -> value != null && !value.isBlank())
-                    .mapToInt(value -> (int) Double.parseDouble(value))
-                    .findFirst().orElse(0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        } catch (Exception e) {
-            return 0;
-        }
+                    .map(value -> (int) Double.parseDouble(value))
+                    .findFirst().orElse(null);
+        }).orElse(0);
     }
 
     /** The newest entry of the job's exception history, as Flink's web UI shows it. */
     @Override
     public Optional<Failure> lastFailure(JobID jobId) {
-        try {
+        return FlinkCluster.ask(() -> {
             JobExceptionsMessageParameters parameters = new JobExceptionsMessageParameters();
             parameters.jobPathParameter.resolve(jobId);
-            JobExceptionsInfoWithHistory exceptions = requireClient()
+            return requireClient()
                     .sendRequest(JobExceptionsHeaders.getInstance(), parameters, EmptyRequestBody.getInstance())
-                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return exceptions.getExceptionHistory().getEntries().stream()
+                    .get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .getExceptionHistory().getEntries().stream()
                     .max(Comparator.comparingLong(JobExceptionsInfoWithHistory.ExceptionInfo::getTimestamp))
                     .map(entry -> new Failure(describeStackTrace(entry.getExceptionName(), entry.getStacktrace()),
-                            Instant.ofEpochMilli(entry.getTimestamp())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+                            Instant.ofEpochMilli(entry.getTimestamp())))
+                    .orElse(null);
+        });
     }
 
     @Override
