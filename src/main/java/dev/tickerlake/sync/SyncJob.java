@@ -166,6 +166,20 @@ public final class SyncJob implements AutoCloseable {
         }
     }
 
+    /**
+     * The paimon-sync route's start, retried while the cluster does not answer: {@link #start()}, unless a stop was
+     * asked for while it waited (then the job stays STOPPED until {@link #start()} is called).
+     */
+    public synchronized SyncJobState startUnlessStopped() {
+        Run current = run;
+        if (current != null && current.status == Status.STOPPED && current.jobId == null) {
+            LOG.info("Sync job not started: it was stopped while waiting for the Flink cluster; POST /api/sync/start "
+                    + "starts it");
+            return state();
+        }
+        return start();
+    }
+
     /** {@link #startFresh(StartPosition)} with the admin API's {@code from}: blank, {@code earliest} or epoch ms. */
     public SyncJobState startFresh(String from) {
         return startFresh(StartPosition.parse(from));
@@ -184,7 +198,7 @@ public final class SyncJob implements AutoCloseable {
     public synchronized SyncJobState stopWithSavepoint(Duration timeout) {
         Run current = run;
         if (!isRunning()) {
-            return state();
+            return stopWaiting();
         }
         try {
             String savepoint = current.client
@@ -212,7 +226,7 @@ public final class SyncJob implements AutoCloseable {
     public synchronized SyncJobState cancel() {
         Run current = run;
         if (!isRunning()) {
-            return state();
+            return stopWaiting();
         }
         try {
             current.client.cancel().get(CANCEL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -369,6 +383,17 @@ public final class SyncJob implements AutoCloseable {
         waiting.failureCause = unreachable.getMessage();
         run = waiting;
         return unreachable;
+    }
+
+    /** A stop while WAITING: nothing to stop yet, but the route's retries must not start the job afterwards. */
+    private SyncJobState stopWaiting() {
+        Run current = run;
+        if (current != null && current.status == Status.WAITING) {
+            current.status = Status.STOPPED;
+            LOG.info("Sync job stopped while waiting for the Flink cluster: it is not submitted when the cluster "
+                    + "answers; POST /api/sync/start starts it");
+        }
+        return state();
     }
 
     /** For log lines: the MiniCluster, or the session cluster's address. */
