@@ -133,8 +133,10 @@ class RemoteFlinkIT {
             assertThat(runningJobs()).as("the cluster's jobs under tickerlake's name").containsExactly(jobId);
             assertThat(jobName(jobId)).startsWith("tickerlake").contains("s3://paimon/warehouse").contains("upbit");
             // The S3 keys travel inside the job (Paimon's catalog options), never in what the cluster shows of it.
-            assertThat(cluster.get("/jobs/" + jobId + "/config").toString())
-                    .doesNotContain(TickerlakeProcess.S3_CREDENTIAL);
+            for (String shown : List.of("/config", "/plan", "")) {
+                assertThat(cluster.get("/jobs/" + jobId + shown).toString()).as("GET /jobs/<id>%s", shown)
+                        .doesNotContain(TickerlakeProcess.S3_CREDENTIAL);
+            }
             assertThat(app.mbean("dev.tickerlake:type=SyncJob,name=paimon-sync", "FlinkCluster").asText())
                     .isEqualTo(cluster.restUrl());
 
