@@ -154,7 +154,9 @@ class RemoteFlinkIT {
             cluster.awaitTaskManagers(1, Duration.ofMinutes(1));
             JsonNode recovered = await(Duration.ofMinutes(3), "the restart reported and a checkpoint after it", () -> {
                 JsonNode sync = sync();
-                return sync.path("restarts").asInt() >= 1 && sync.path("flinkStatus").asText().equals("RUNNING")
+                // Flink's numRestarts and its exception history are updated apart: wait for both.
+                return sync.path("restarts").asInt() >= 1 && sync.path("lastFailure").isObject()
+                        && sync.path("flinkStatus").asText().equals("RUNNING")
                         && sync.path("lastCheckpoint").path("id").asLong() > checkpointAtKill ? sync : null;
             });
             double tmRecovery = seconds(tmKilledAt);
@@ -162,7 +164,6 @@ class RemoteFlinkIT {
                     recovered.path("restarts").asInt(), recovered.path("lastFailure").path("cause").asText(),
                     recovered.path("lastCheckpoint").path("id").asLong(), tmRecovery);
             assertThat(recovered.path("jobId").asText()).isEqualTo(jobId);
-            assertThat(recovered.path("lastFailure").isObject()).as("the failure the restart came from").isTrue();
 
             // 3. tickerlake killed while the job runs, started again: it adopts the job.
             framesSent += number(SOURCE, "FramesIn");
