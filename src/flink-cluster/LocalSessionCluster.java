@@ -60,7 +60,10 @@ public class LocalSessionCluster {
     private static final int TASK_OFF_HEAP_MB = 0;
     private static final int NETWORK_MB = 64;
     private static final int MANAGED_MB = 128;
-    private static final int METASPACE_MB = 256;
+    // Every job loads the job jar's classes in a class loader of its own, and a TaskManager keeps part of a finished
+    // job's (threads Hadoop and Paimon leave behind): at 256 MB the fourth submission to one TaskManager failed with
+    // OutOfMemoryError: Metaspace (the remote benchmark run).
+    private static final int METASPACE_MB = 512;
     private static final int OVERHEAD_MB = 192;
     private static final String JOBMANAGER_HEAP = "512m";
 
