@@ -1,11 +1,14 @@
 package dev.tickerlake.testing;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The addresses this machine's listening TCP sockets on a port are bound to, read from the kernel's socket tables
@@ -39,6 +42,43 @@ public final class ListeningSockets {
             }
         }
         return addresses;
+    }
+
+    /**
+     * Every TCP socket a process listens on, as {@code address:port} (e.g. {@code 127.0.0.1:8081}): its socket file
+     * descriptors ({@code /proc/<pid>/fd}) matched by inode against the socket tables of its network namespace.
+     */
+    public static List<String> ofProcess(long pid) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (IOException closed) {
+                    // the descriptor was closed meanwhile
+                }
+            }
+        }
+        List<String> sockets = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            Path file = Path.of("/proc", String.valueOf(pid), "net", table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file)) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length < 10 || !LISTEN.equals(fields[3]) || !inodes.contains(fields[9])) {
+                    continue;
+                }
+                int colon = fields[1].indexOf(':');
+                sockets.add(address(fields[1].substring(0, colon)) + ":"
+                        + Integer.parseInt(fields[1].substring(colon + 1), 16));
+            }
+        }
+        return sockets;
     }
 
     /** The kernel writes addresses as 32-bit words in host (little-endian) byte order. */
