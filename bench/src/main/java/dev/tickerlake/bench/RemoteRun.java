@@ -30,6 +30,7 @@ final class RemoteRun {
     static final String REMOTE = "remote";
     private static final String JOB_JAR = "tickerlake-flink-job.jar";
     private static final int WARM_UP_FRAMES = 20_000;
+    private static final Duration CLUSTER_START_TIMEOUT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -103,7 +104,8 @@ final class RemoteRun {
         try (FlinkSessionCluster cluster = FlinkSessionCluster.onFreePort(work).slots(slots)
                 .s3("http://127.0.0.1:" + s3Port, Servers.KEY, Servers.KEY)) {
             try {
-                cluster.start();
+                // Its own 60 s default is short on 2 busy cores.
+                cluster.start(CLUSTER_START_TIMEOUT);
                 about.put("clusterStartSeconds", round(Progress.seconds(clusterStart, System.nanoTime())));
                 about.put("restUrl", cluster.restUrl());
                 Progress.say("cluster ready at %s in %.1f s", cluster.restUrl(), about.get("clusterStartSeconds"));
