@@ -14,13 +14,16 @@ import java.util.Map;
 final class Cpu {
 
     private static final double HZ = 100;
+    /** The JVM's own threads by name: the garbage collector's (G1) and the JIT compilers'; the rest is the work. */
+    private static final List<String> KINDS = List.of("Gc", "Jit");
 
     /**
      * Ticks at one moment: the whole machine's (busy and all), this JVM's own, and its children's: those it reaped
      * (cutime + cstime: a cluster JVM that ended, with what its own reaped children used) plus each live descendant's
      * own and reaped (by pid).
      */
-    record Sample(long nanos, long machineBusy, long machineTotal, long self, long reaped, Map<Long, Long> children) {
+    record Sample(long nanos, long machineBusy, long machineTotal, long self, long reaped, Map<Long, Long> children,
+                  Map<String, Long> selfThreads, Map<String, Long> childThreads) {
         long allChildren() {
             return reaped + children.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -46,12 +49,15 @@ final class Cpu {
             // left at 0
         }
         Map<Long, Long> children = new LinkedHashMap<>();
+        Map<String, Long> childThreads = new LinkedHashMap<>();
         ProcessHandle.current().descendants().forEach(p -> {
             long[] t = ticks(p.pid());
             children.put(p.pid(), t[0] + t[1]);
+            threads(p.pid()).forEach((kind, ticks) -> childThreads.merge(kind, ticks, Long::sum));
         });
-        long[] self = ticks(ProcessHandle.current().pid());
-        return new Sample(System.nanoTime(), busy, total, self[0], self[1], children);
+        long self = ProcessHandle.current().pid();
+        long[] own = ticks(self);
+        return new Sample(System.nanoTime(), busy, total, own[0], own[1], children, threads(self), childThreads);
     }
 
     /**
@@ -70,7 +76,16 @@ final class Cpu {
         int cores = Runtime.getRuntime().availableProcessors();
         used.put("wallSeconds", round(wall));
         used.put("harnessCpuSeconds", round(self / HZ));
+        for (String kind : KINDS) {
+            used.put("harness" + kind + "Seconds", round((to.selfThreads().getOrDefault(kind, 0L)
+                    - from.selfThreads().getOrDefault(kind, 0L)) / HZ));
+        }
         used.put("clusterCpuSeconds", round(children / HZ));
+        for (String kind : KINDS) {
+            // A cluster JVM started in between counts from 0.
+            used.put("cluster" + kind + "Seconds", round((to.childThreads().getOrDefault(kind, 0L)
+                    - from.childThreads().getOrDefault(kind, 0L)) / HZ));
+        }
         if (total > 0) {
             used.put("othersCores", round(Math.max(0, busy - self - children) * (double) cores / total));
             used.put("idleCores", round((total - busy) * (double) cores / total));
@@ -86,6 +101,33 @@ final class Cpu {
         } catch (Exception notLinux) {
             return List.of();
         }
+    }
+
+    /**
+     * Ticks of a JVM's garbage-collector threads ({@code GC Thread#n}, {@code G1 ...}) and JIT compiler threads
+     * ({@code C1/C2 CompilerThre...}), from /proc/pid/task/tid/stat; these live as long as the JVM.
+     */
+    private static Map<String, Long> threads(long pid) {
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String kind = name.startsWith("GC Thread") || name.startsWith("G1 ") ? "Gc"
+                            : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "Jit" : null;
+                    if (kind != null) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        kinds.merge(kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    }
+                } catch (Exception gone) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (Exception notLinux) {
+            // none
+        }
+        return kinds;
     }
 
     /**

@@ -165,6 +165,12 @@ final class Pipeline {
             // Flink's own account of the savepoint: trigger to last acknowledgement, the rest is the job ending and
             // the round trips of tickerlake's client.
             JsonNode latest = rest(flinkRest, "/jobs/" + jobId + "/checkpoints").path("latest").path("savepoint");
+            // Flink's REST API serves a job from a cache it refreshes every web.refresh-interval (3 s): the look at
+            // the running job just before may still be what it answers.
+            for (int retry = 0; retry < 4 && !latest.isObject(); retry++) {
+                Thread.sleep(1000);
+                latest = rest(flinkRest, "/jobs/" + jobId + "/checkpoints").path("latest").path("savepoint");
+            }
             if (latest.isObject()) {
                 details.put("flinkSavepointSeconds", latest.path("end_to_end_duration").asLong() / 1000.0);
                 details.put("savepointBytes", latest.path("state_size").asLong());
