@@ -67,6 +67,8 @@ final class BenchOptions {
             values.put("slots", "1,2");
             // The stop figure times the savepoint itself: the packaged 8 s would cancel a slower one instead.
             values.put("savepoint-timeout", "45s");
+            // The TaskManager's task heap; empty: the launcher's default (256m), as mvn -Pflink-cluster starts it.
+            values.put("task-heap", "");
         }
         for (String arg : args) {
             if (arg.startsWith("--") && arg.contains("=")) {
@@ -98,6 +100,11 @@ final class BenchOptions {
     /** Remote run: the TaskManager's slot counts, one cluster (and one parallelism and bucket count) each. */
     List<Integer> slots() {
         return Arrays.stream(values.get("slots").split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    /** Remote run: the TaskManager's task heap ({@code 1g}), or null for the local cluster's default. */
+    String taskHeap() {
+        return values.get("task-heap").isBlank() ? null : values.get("task-heap").trim();
     }
 
     Duration savepointTimeout() {

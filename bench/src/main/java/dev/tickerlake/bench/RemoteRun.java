@@ -101,14 +101,21 @@ final class RemoteRun {
         Progress.say("== remote run, %d slot(s): starting the Flink session cluster (S3 for its checkpoints on port %d)",
                 slots, s3Port);
         long clusterStart = System.nanoTime();
-        try (FlinkSessionCluster cluster = FlinkSessionCluster.onFreePort(work).slots(slots)
-                .s3("http://127.0.0.1:" + s3Port, Servers.KEY, Servers.KEY)) {
+        FlinkSessionCluster handle = FlinkSessionCluster.onFreePort(work).slots(slots)
+                .s3("http://127.0.0.1:" + s3Port, Servers.KEY, Servers.KEY);
+        if (options.taskHeap() != null) {
+            handle.taskHeap(options.taskHeap());
+        }
+        try (FlinkSessionCluster cluster = handle) {
             try {
                 // Its own 60 s default is short on 2 busy cores.
                 cluster.start(CLUSTER_START_TIMEOUT);
                 about.put("clusterStartSeconds", round(Progress.seconds(clusterStart, System.nanoTime())));
                 about.put("restUrl", cluster.restUrl());
                 Progress.say("cluster ready at %s in %.1f s", cluster.restUrl(), about.get("clusterStartSeconds"));
+                // What the launcher gave the TaskManager (memory by component), as Flink reports it.
+                JsonNode taskManager = cluster.get("/taskmanagers").path("taskmanagers").path(0);
+                about.put("taskManagerMemory", JSON.convertValue(taskManager.path("memoryConfiguration"), Map.class));
                 about.putAll(uploadJar(cluster));
                 rounds(slots, s3Port, cluster, deadlineSeconds, about);
             } catch (Exception | AssertionError e) {
