@@ -23,7 +23,7 @@ final class Cpu {
      * own and reaped (by pid).
      */
     record Sample(long nanos, long machineBusy, long machineTotal, long self, long reaped, Map<Long, Long> children,
-                  Map<String, Long> selfThreads, Map<String, Long> childThreads) {
+                  Map<String, Long> selfThreads, Map<Long, Map<String, Long>> childThreads) {
         long allChildren() {
             return reaped + children.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -49,11 +49,11 @@ final class Cpu {
             // left at 0
         }
         Map<Long, Long> children = new LinkedHashMap<>();
-        Map<String, Long> childThreads = new LinkedHashMap<>();
+        Map<Long, Map<String, Long>> childThreads = new LinkedHashMap<>();
         ProcessHandle.current().descendants().forEach(p -> {
             long[] t = ticks(p.pid());
             children.put(p.pid(), t[0] + t[1]);
-            threads(p.pid()).forEach((kind, ticks) -> childThreads.merge(kind, ticks, Long::sum));
+            childThreads.put(p.pid(), threads(p.pid()));
         });
         long self = ProcessHandle.current().pid();
         long[] own = ticks(self);
@@ -82,9 +82,18 @@ final class Cpu {
         }
         used.put("clusterCpuSeconds", round(children / HZ));
         for (String kind : KINDS) {
-            // A cluster JVM started in between counts from 0.
-            used.put("cluster" + kind + "Seconds", round((to.childThreads().getOrDefault(kind, 0L)
-                    - from.childThreads().getOrDefault(kind, 0L)) / HZ));
+            // A cluster JVM started in between counts from 0; one that ended in between is left out (counted below).
+            long ticks = 0;
+            for (Map.Entry<Long, Map<String, Long>> child : to.childThreads().entrySet()) {
+                ticks += child.getValue().getOrDefault(kind, 0L)
+                        - from.childThreads().getOrDefault(child.getKey(), Map.of()).getOrDefault(kind, 0L);
+            }
+            used.put("cluster" + kind + "Seconds", round(ticks / HZ));
+        }
+        long ended = from.children().keySet().stream().filter(pid -> !to.children().containsKey(pid)).count();
+        if (ended > 0) {
+            // e.g. a TaskManager that died and was started again: its GC and JIT until then are not in the split.
+            used.put("clusterProcessesEnded", ended);
         }
         if (total > 0) {
             used.put("othersCores", round(Math.max(0, busy - self - children) * (double) cores / total));

@@ -21,8 +21,8 @@ import dev.tickerlake.testing.FlinkSessionCluster;
  * The remote run ({@code -Dbench.args=remote}, bench/README.md "Remote Flink mode"): figure 1's end-to-end run with the
  * sync job on a local Flink session cluster (tickerlake.flink.mode=remote) beside the same run in embedded mode, the
  * same workload in the same JVM, then {@code POST /api/sync/stop} timed in both. Once per TaskManager slot count, with
- * parallelism and bucket raised with the slots (embedded at the same); one cluster per slot count, stopped at the end
- * of its runs, also when they fail.
+ * parallelism and bucket raised with the slots (embedded at the same); a cluster of its own for every remote run,
+ * stopped after it, also when it fails.
  */
 final class RemoteRun {
 
@@ -37,7 +37,7 @@ final class RemoteRun {
     private final BenchOptions options;
     private final Map<String, Figure> figures;
     private final List<String> failures;
-    /** Per slot count: the cluster's start, the jar upload on its own, CPU and load; written to the results file. */
+    /** Per slot count and run: the cluster's start, the jar upload on its own, CPU and load, failures; for the file. */
     private final Map<String, Object> clusters = new LinkedHashMap<>();
     private boolean embeddedWarm;
 
@@ -97,53 +97,18 @@ final class RemoteRun {
         Map<String, Object> about = new LinkedHashMap<>();
         clusters.put("slots" + slots, about);
         int s3Port = EmbeddedKafka.freePort();
-        Path work = options.workDir().resolve("flink-cluster-" + slots);
-        Progress.say("== remote run, %d slot(s): starting the Flink session cluster (S3 for its checkpoints on port %d)",
-                slots, s3Port);
-        long clusterStart = System.nanoTime();
-        FlinkSessionCluster handle = FlinkSessionCluster.onFreePort(work).slots(slots)
-                .s3("http://127.0.0.1:" + s3Port, Servers.KEY, Servers.KEY);
-        if (options.taskHeap() != null) {
-            handle.taskHeap(options.taskHeap());
-        }
-        try (FlinkSessionCluster cluster = handle) {
-            try {
-                // Its own 60 s default is short on 2 busy cores.
-                cluster.start(CLUSTER_START_TIMEOUT);
-                about.put("clusterStartSeconds", round(Progress.seconds(clusterStart, System.nanoTime())));
-                about.put("restUrl", cluster.restUrl());
-                Progress.say("cluster ready at %s in %.1f s", cluster.restUrl(), about.get("clusterStartSeconds"));
-                // What the launcher gave the TaskManager (memory by component), as Flink reports it.
-                JsonNode taskManager = cluster.get("/taskmanagers").path("taskmanagers").path(0);
-                about.put("taskManagerMemory", JSON.convertValue(taskManager.path("memoryConfiguration"), Map.class));
-                about.putAll(uploadJar(cluster));
-                rounds(slots, s3Port, cluster, deadlineSeconds, about);
-            } catch (Exception | AssertionError e) {
-                Progress.say("cluster diagnostics:%n%s", cluster.diagnostics());
-                throw e;
-            }
-        }
-    }
-
-    private void rounds(int slots, int s3Port, FlinkSessionCluster cluster, double deadlineSeconds,
-                        Map<String, Object> about) throws Exception {
         Pipeline pipeline = new Pipeline(options);
-        if (!options.quick()) {
-            // Untimed first runs: this JVM's Camel, Flink and Paimon code (once), and the fresh TaskManager's Flink.
-            if (!embeddedWarm) {
-                Progress.say("== warm-up: one untimed embedded run of %,d frames", WARM_UP_FRAMES);
-                pipeline.endToEnd("warm-up-embedded", WARM_UP_FRAMES, options.markets(),
-                        setup(EMBEDDED, slots, s3Port, null));
-                embeddedWarm = true;
-            }
-            Progress.say("== warm-up: one untimed remote run of %,d frames on the new cluster", WARM_UP_FRAMES);
-            cancelLeftovers(cluster);
-            pipeline.endToEnd("warm-up-remote-" + slots, WARM_UP_FRAMES, options.markets(),
-                    setup(REMOTE, slots, s3Port, cluster));
+        if (!options.quick() && !embeddedWarm) {
+            // An untimed first run: this JVM's Camel, Flink and Paimon code. A remote warm-up would warm nothing the next
+            // job uses: each job's classes are loaded afresh in the TaskManager, and each remote run has its cluster.
+            Progress.say("== warm-up: one untimed embedded run of %,d frames", WARM_UP_FRAMES);
+            pipeline.endToEnd("warm-up-embedded", WARM_UP_FRAMES, options.markets(), setup(EMBEDDED, slots, s3Port, null));
+            embeddedWarm = true;
         }
         String p = "/p" + slots;
         Figure[] noted = figures.values().stream().filter(f -> f.id().endsWith(p)).toArray(Figure[]::new);
-        List<Map<String, Object>> load = new ArrayList<>();
+        List<Map<String, Object>> perRun = new ArrayList<>();
+        about.put("runs", perRun);
         long roundStart = 0;
         for (int run = 1; run <= options.runs(); run++) {
             if (run > 1) {
@@ -162,34 +127,91 @@ final class RemoteRun {
             List<String> order = run % 2 == 1 ? List.of(EMBEDDED, REMOTE) : List.of(REMOTE, EMBEDDED);
             Map<String, Double> rates = new LinkedHashMap<>();
             for (String mode : order) {
+                String name = mode + "-p" + slots + "-" + run;
                 Progress.say("== remote run, %d slot(s), round %d/%d: %s, %,d frames", slots, run, options.runs(), mode,
                         options.frames());
-                if (mode.equals(REMOTE)) {
-                    cancelLeftovers(cluster);
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("run", name);
+                perRun.add(record);
+                try {
+                    Pipeline.Measured m = mode.equals(EMBEDDED)
+                            ? pipeline.endToEnd(name, options.frames(), options.markets(),
+                                    setup(EMBEDDED, slots, s3Port, null))
+                            : onNewCluster(name, slots, s3Port, run == 1, record, cluster -> pipeline.endToEnd(name,
+                                    options.frames(), options.markets(), setup(REMOTE, slots, s3Port, cluster)));
+                    record.put("cpu", m.cpu());
+                    rates.put(mode, m.run().endToEnd());
+                    figures.get(mode + ".e2e" + p).add(m.run().endToEnd()).detail("run" + run, describe(m));
+                    stopFigure(figures.get(mode + ".stop" + p), run, m.stop());
+                } catch (Exception | AssertionError e) {
+                    String message = name + " failed: " + e.getMessage();
+                    failures.add(message);
+                    record.put("failure", message);
+                    Progress.say("%s", message);
+                    e.printStackTrace(System.out);
+                    figures.get(mode + ".e2e" + p).note("a run failed, see below");
                 }
-                Pipeline.Measured m = pipeline.endToEnd(mode + "-p" + slots + "-" + run, options.frames(),
-                        options.markets(), setup(mode, slots, s3Port, mode.equals(REMOTE) ? cluster : null));
-                rates.put(mode, m.run().endToEnd());
-                figures.get(mode + ".e2e" + p).add(m.run().endToEnd()).detail("run" + run, describe(m));
-                Pipeline.Stop stop = m.stop();
-                Figure stopFigure = figures.get(mode + ".stop" + p);
-                if (stop.savepointCompleted()) {
-                    stopFigure.add(stop.seconds() * 1000);
-                } else {
-                    stopFigure.note("a stop without a completed savepoint, see details");
-                }
-                Map<String, Object> stopDetails = new LinkedHashMap<>();
-                stopDetails.put("seconds", round(stop.seconds()));
-                stopDetails.put("status", stop.status());
-                stopDetails.put("state", stop.state());
-                stopDetails.put("savepoint", stop.savepoint());
-                stopDetails.putAll(stop.details());
-                stopFigure.detail("run" + run, stopDetails);
-                load.add(Map.of("run", mode + " " + run, "cpu", m.cpu()));
             }
-            figures.get("ratio.remote/embedded" + p).add(rates.get(REMOTE) / rates.get(EMBEDDED));
+            if (rates.size() == 2) {
+                figures.get("ratio.remote/embedded" + p).add(rates.get(REMOTE) / rates.get(EMBEDDED));
+            }
         }
-        about.put("cpuPerRun", load);
+    }
+
+    private interface OnCluster {
+        Pipeline.Measured run(FlinkSessionCluster cluster) throws Exception;
+    }
+
+    /**
+     * A remote run on a session cluster of its own, started before and stopped after it (also when it fails): a
+     * TaskManager keeps part of every finished job's classes (the job jar's), so that with the launcher's 256 MB
+     * metaspace the fourth job on one TaskManager failed with OutOfMemoryError: Metaspace, and the third already ran
+     * slower. The first cluster of a slot count also times the jar upload on its own.
+     */
+    private Pipeline.Measured onNewCluster(String name, int slots, int s3Port, boolean first, Map<String, Object> record,
+                                           OnCluster work) throws Exception {
+        FlinkSessionCluster handle = FlinkSessionCluster.onFreePort(options.workDir().resolve("flink-cluster-" + name))
+                .slots(slots).s3("http://127.0.0.1:" + s3Port, Servers.KEY, Servers.KEY);
+        if (options.taskHeap() != null) {
+            handle.taskHeap(options.taskHeap());
+        }
+        long clusterStart = System.nanoTime();
+        try (FlinkSessionCluster cluster = handle) {
+            try {
+                // Its own 60 s default is short on 2 busy cores.
+                cluster.start(CLUSTER_START_TIMEOUT);
+                double started = round(Progress.seconds(clusterStart, System.nanoTime()));
+                record.put("clusterStartSeconds", started);
+                Progress.say("%s: Flink session cluster ready at %s in %.1f s (S3 for its checkpoints on port %d)", name,
+                        cluster.restUrl(), started, s3Port);
+                if (first) {
+                    // What the launcher gave the TaskManager (memory by component), as Flink reports it.
+                    JsonNode taskManager = cluster.get("/taskmanagers").path("taskmanagers").path(0);
+                    record.put("taskManagerMemory", JSON.convertValue(taskManager.path("memoryConfiguration"),
+                            Map.class));
+                    record.putAll(uploadJar(cluster));
+                }
+                return work.run(cluster);
+            } catch (Exception | AssertionError e) {
+                Progress.say("cluster diagnostics:%n%s", cluster.diagnostics());
+                throw e;
+            }
+        }
+    }
+
+    private static void stopFigure(Figure figure, int run, Pipeline.Stop stop) {
+        if (stop.savepointCompleted()) {
+            figure.add(stop.seconds() * 1000);
+        } else {
+            figure.note("a stop without a completed savepoint, see details");
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("seconds", round(stop.seconds()));
+        details.put("status", stop.status());
+        details.put("state", stop.state());
+        details.put("savepoint", stop.savepoint());
+        details.putAll(stop.details());
+        figure.detail("run" + run, details);
     }
 
     /** The settings of one end-to-end run: the mode, parallelism and bucket {@code slots}, the savepoint bound. */
@@ -251,28 +273,6 @@ final class RemoteRun {
         HTTP.send(HttpRequest.newBuilder(URI.create(cluster.restUrl() + "/jars/" + uploaded))
                 .timeout(Duration.ofSeconds(30)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         return details;
-    }
-
-    /** Cancels any job a failed earlier run left on the cluster, so that the next tickerlake never adopts it. */
-    private static void cancelLeftovers(FlinkSessionCluster cluster) throws Exception {
-        for (JsonNode job : cluster.get("/jobs/overview").path("jobs")) {
-            String state = job.path("state").asText();
-            if (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
-                String id = job.path("jid").asText();
-                Progress.say("cancelling job %s (%s) left on the cluster", id, state);
-                HTTP.send(HttpRequest.newBuilder(URI.create(cluster.restUrl() + "/jobs/" + id + "?mode=cancel"))
-                        .timeout(Duration.ofSeconds(30)).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!List.of("FINISHED", "CANCELED", "FAILED").contains(
-                        cluster.get("/jobs/" + id).path("state").asText())) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("job " + id + " left on the cluster did not end");
-                    }
-                    Thread.sleep(250);
-                }
-            }
-        }
     }
 
     static double round(double value) {
