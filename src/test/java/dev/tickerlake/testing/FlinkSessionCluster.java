@@ -42,6 +42,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final int restPort;
     private final Path work;
     private int slots = 2;
+    private String taskHeap;
     private String s3Endpoint = "";
     private String s3AccessKey;
     private String s3SecretKey;
@@ -71,6 +72,13 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public FlinkSessionCluster slots(int slots) {
         requireNotStarted();
         this.slots = slots;
+        return this;
+    }
+
+    /** The TaskManager's task heap, e.g. {@code 1g} (default: the launcher's, 256m). */
+    public FlinkSessionCluster taskHeap(String size) {
+        requireNotStarted();
+        this.taskHeap = size;
         return this;
     }
 
@@ -122,6 +130,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(output().toFile());
         // Only what this handle says: no S3 keys, Flink settings or JVM options from the shell that runs the tests.
+        if (taskHeap != null) {
+            builder.command().add("--task-heap=" + taskHeap);
+        }
         builder.environment().keySet().removeIf(name -> name.startsWith("S3_") || name.startsWith("FLINK_")
                 || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
         if (s3AccessKey != null) {

@@ -43,7 +43,7 @@ public final class Bench {
         // What earlier runs left (see Servers.deleteTree) goes now.
         Servers.deleteTree(options.workDir(), true);
         Files.createDirectories(options.workDir());
-        Progress.say("tickerlake bench (%s run): %s", options.quick() ? "quick" : "default", options.all());
+        Progress.say("tickerlake bench (%s run): %s", options.runName(), options.all());
         Progress.say("log of the servers, Flink and tickerlake: target/bench/bench.log");
         Bench bench = new Bench(options);
         int status = bench.runAll();
@@ -51,6 +51,9 @@ public final class Bench {
     }
 
     private int runAll() throws Exception {
+        if (options.remote()) {
+            return runRemote();
+        }
         OffsetDateTime started = OffsetDateTime.now();
         define();
         if (options.figure("7")) {
@@ -86,6 +89,34 @@ public final class Bench {
         Progress.say("results written to %s (%.1f min in all)%s", file, seconds / 60,
                 failures.isEmpty() ? "" : "; " + failures.size() + " figure(s) failed, see below the table");
         // A figure that failed is a result too (e.g. "does not keep up"): it is in the table and the file.
+        return 0;
+    }
+
+    /** The remote run: embedded beside remote Flink mode (RemoteRun), its own table and results file. */
+    private int runRemote() throws Exception {
+        OffsetDateTime started = OffsetDateTime.now();
+        List<Double> loadBefore = Cpu.loadAverage();
+        Cpu.Sample cpuStart = Cpu.sample();
+        RemoteRun.define(options, figures);
+        RemoteRun remote = new RemoteRun(options, figures, failures);
+        remote.run();
+        double seconds = Progress.elapsedSeconds();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Object> load = new LinkedHashMap<>();
+        load.put("loadAverageAtStart", loadBefore);
+        load.put("loadAverageAtEnd", Cpu.loadAverage());
+        Map<String, Object> whole = Cpu.between(cpuStart, Cpu.sample());
+        // Every cluster JVM ended before the end: their GC and JIT split is in each run's cpu, not here.
+        whole.keySet().removeIf(key -> key.matches("cluster(Gc|Jit)Seconds|clusterProcessesEnded"));
+        load.put("wholeRun", whole);
+        extra.put("load", load);
+        extra.put("clusters", remote.clusters());
+        Report report = new Report(options, figures.values(), started, seconds, failures, extra);
+        System.out.println();
+        System.out.println(report.table());
+        Path file = report.write();
+        Progress.say("results written to %s (%.1f min in all)%s", file, seconds / 60,
+                failures.isEmpty() ? "" : "; " + failures.size() + " part(s) failed, see below the table");
         return 0;
     }
 

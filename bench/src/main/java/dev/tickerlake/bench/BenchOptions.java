@@ -19,9 +19,11 @@ final class BenchOptions {
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final boolean quick;
+    private final boolean remote;
 
     BenchOptions(String... args) {
         this.quick = Arrays.asList(args).contains("quick") || Arrays.asList(args).contains("--quick");
+        this.remote = Arrays.asList(args).contains("remote") || Arrays.asList(args).contains("--remote");
         values.put("frames", quick ? "5000" : "300000");
         values.put("markets", "200");
         values.put("runs", quick ? "1" : "3");
@@ -57,6 +59,17 @@ final class BenchOptions {
         values.put("jar", "target/tickerlake.jar");
         values.put("work-dir", "target/bench/work");
         values.put("results", "bench/results");
+        if (remote) {
+            // The remote run (bench/README.md, "Remote Flink mode"): figure 1 and the stop, embedded beside remote.
+            values.put("only", "remote");
+            values.put("budget", quick ? "4m" : "24m");
+            // Task slots of the session cluster's TaskManager, one cluster each; parallelism and bucket follow them.
+            values.put("slots", "1,2");
+            // The stop figure times the savepoint itself: the packaged 8 s would cancel a slower one instead.
+            values.put("savepoint-timeout", "45s");
+            // The TaskManager's task heap; empty: the launcher's default (256m), as mvn -Pflink-cluster starts it.
+            values.put("task-heap", "");
+        }
         for (String arg : args) {
             if (arg.startsWith("--") && arg.contains("=")) {
                 String key = arg.substring(2, arg.indexOf('='));
@@ -64,7 +77,7 @@ final class BenchOptions {
                     throw new IllegalArgumentException("unknown option --" + key + "; known: " + values.keySet());
                 }
                 values.put(key, arg.substring(arg.indexOf('=') + 1));
-            } else if (!"quick".equals(arg) && !"--quick".equals(arg) && !arg.isBlank()) {
+            } else if (!List.of("quick", "--quick", "remote", "--remote").contains(arg) && !arg.isBlank()) {
                 throw new IllegalArgumentException("unknown argument " + arg);
             }
         }
@@ -72,6 +85,30 @@ final class BenchOptions {
 
     boolean quick() {
         return quick;
+    }
+
+    /** The remote run: embedded and remote Flink mode side by side, instead of the default figures. */
+    boolean remote() {
+        return remote;
+    }
+
+    /** What the run is called in the table and the results file: default, quick, remote, remote quick. */
+    String runName() {
+        return remote ? (quick ? "remote quick" : "remote") : (quick ? "quick" : "default");
+    }
+
+    /** Remote run: the TaskManager's slot counts, one cluster (and one parallelism and bucket count) each. */
+    List<Integer> slots() {
+        return Arrays.stream(values.get("slots").split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    /** Remote run: the TaskManager's task heap ({@code 1g}), or null for the local cluster's default. */
+    String taskHeap() {
+        return values.get("task-heap").isBlank() ? null : values.get("task-heap").trim();
+    }
+
+    Duration savepointTimeout() {
+        return duration("savepoint-timeout");
     }
 
     Map<String, String> all() {

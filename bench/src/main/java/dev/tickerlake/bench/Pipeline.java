@@ -1,12 +1,19 @@
 package dev.tickerlake.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickerlake.sync.SyncJob;
 import dev.tickerlake.sync.SyncJobState;
 import dev.tickerlake.sync.SyncJobSettings;
@@ -25,11 +32,37 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class Pipeline {
 
     static final String WAREHOUSE = "s3://paimon/warehouse";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** The figures of one run; baselines and limit are 0 when not measured. */
     record Run(double endToEnd, double stock, double tickerlakeOptions, double limitRecords, double limitRows,
                long envelopes, long deadLetters, double firstSnapshotSeconds, double cdcStageSeconds) {
     }
+
+    /**
+     * The remote run's changes to figure 1's tickerlake run: extra settings (Flink mode, parallelism, table options) and
+     * the S3 port (fixed: the session cluster's checkpoints go to it). Once every row is readable the job is stopped
+     * with {@code POST /api/sync/stop}, timed.
+     */
+    record Setup(String mode, Map<String, String> settings, int s3Port) {
+    }
+
+    /** {@code POST /api/sync/stop}: how long it took, what it answered, the savepoint, Flink's own timing of it. */
+    record Stop(double seconds, int status, String state, String savepoint, Map<String, Object> details) {
+        boolean savepointCompleted() {
+            return status == 200 && "STOPPED".equals(state) && savepoint != null;
+        }
+    }
+
+    /** A remote-run measurement: figure 1's run, when the job was submitted, the stop, where the CPU went. */
+    record Measured(Run run, double submittedSeconds, Stop stop, Map<String, Object> cpu, Map<String, Object> job) {
+    }
+
+    /** The admin user the harness gives tickerlake ({@link Servers#tickerlakeSettings}). */
+    private static final String ADMIN = "bench:bench";
+    /** How often the remote run asks the job's state meanwhile (each ask is 4 REST calls to a session cluster). */
+    private static final long REMOTE_RUN_STATE_EVERY = 2_000_000_000L;
 
     private final BenchOptions options;
 
@@ -38,7 +71,20 @@ final class Pipeline {
     }
 
     Run run(String name, int frames, int markets, boolean baselines) throws Exception {
-        try (Servers servers = Servers.start(options.workDir(), name)) {
+        return measure(name, frames, markets, baselines, null).run();
+    }
+
+    /**
+     * The remote run's end-to-end measurement: figure 1's tickerlake run with {@code setup}, then the job stopped with a
+     * savepoint over tickerlake's admin API, timed.
+     */
+    Measured endToEnd(String name, int frames, int markets, Setup setup) throws Exception {
+        return measure(name, frames, markets, false, setup);
+    }
+
+    private Measured measure(String name, int frames, int markets, boolean baselines, Setup setup) throws Exception {
+        try (Servers servers = setup == null ? Servers.start(options.workDir(), name)
+                : Servers.start(options.workDir(), name, setup.s3Port())) {
             Progress.say("%s: pre-loading %,d frames over %d markets into the raw topics", name, frames, markets);
             Workload workload = new Workload(frames, markets).preload(servers.bootstrapServers());
             Progress.say("%s: %,d frames (%,d trades, %.0f MB) on the raw topics; starting tickerlake", name, frames,
@@ -48,25 +94,47 @@ final class Pipeline {
             settings.put("tickerlake.source", "none");
             settings.put("tickerlake.paimon.enabled", "true");
             settings.put("tickerlake.flink.checkpoint-interval", options.throughputCheckpoint().toMillis() + "ms");
+            if (setup != null) {
+                settings.putAll(setup.settings());
+            }
             double endToEnd;
             double firstSnapshot;
             double cdcStage;
+            double submitted = 0;
+            Stop stop = null;
+            Map<String, Object> cpu = Map.of();
+            Map<String, Object> jobDetails = new LinkedHashMap<>();
             try (RunningTickerlake tickerlake = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings)) {
                 long start = System.nanoTime();
+                Instant startedAt = Instant.now();
+                Cpu.Sample cpuStart = Cpu.sample();
                 SyncJob job = tickerlake.context().getRegistry().lookupByNameAndType("syncJob", SyncJob.class);
-                Timing timing = await(name + " tickerlake", servers, "upbit", workload, start, true, job);
+                Timing timing = await(name + " tickerlake", servers, "upbit", workload, start, true, job,
+                        setup == null ? 0 : REMOTE_RUN_STATE_EVERY);
                 endToEnd = frames / Progress.seconds(start, timing.complete);
                 firstSnapshot = timing.firstSnapshot;
                 cdcStage = timing.cdcStage;
                 Progress.say("%s: tickerlake end to end %,.0f frames/s (%.1f s; first snapshot after %.1f s, last "
                         + "envelope after %.1f s)", name, endToEnd, Progress.seconds(start, timing.complete), firstSnapshot,
                         cdcStage);
-                job.cancel();
+                if (setup == null) {
+                    job.cancel();
+                } else {
+                    cpu = Cpu.between(cpuStart, Cpu.sample());
+                    SyncJobState state = job.state();
+                    submitted = state.startedAt() == null ? 0
+                            : Duration.between(startedAt, state.startedAt()).toMillis() / 1000.0;
+                    // Flink's REST API: the session cluster's, or the MiniCluster's (it always has one, on a free port).
+                    String flinkRest = state.cluster().address();
+                    jobDetails.putAll(jobTimeline(flinkRest, state.jobId(), startedAt));
+                    stop = stop(name, tickerlake, job, flinkRest);
+                }
             }
             long envelopes = servers.endOffsets(List.of(Servers.CDC_TOPIC));
             long deadLetters = servers.endOffsets(List.of(Servers.DLQ_TOPIC));
             if (!baselines) {
-                return new Run(endToEnd, 0, 0, 0, 0, envelopes, deadLetters, firstSnapshot, cdcStage);
+                return new Measured(new Run(endToEnd, 0, 0, 0, 0, envelopes, deadLetters, firstSnapshot, cdcStage),
+                        submitted, stop, cpu, jobDetails);
             }
             long rows = frames - deadLetters;
             double[] limit = limit(servers, envelopes);
@@ -75,9 +143,78 @@ final class Pipeline {
                     options.stockTableOptions());
             double ours = syncAlone(name, servers, workload, "tickerlake_options", "tickerlake's table options",
                     Config.tableOptions());
-            return new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / envelopes, envelopes, deadLetters,
-                    firstSnapshot, cdcStage);
+            return new Measured(new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / envelopes, envelopes,
+                    deadLetters, firstSnapshot, cdcStage), 0, null, Map.of(), Map.of());
         }
+    }
+
+    /**
+     * {@code POST /api/sync/stop} as an operator sends it, timed until tickerlake answers: it answers once the savepoint
+     * completed and the job ended (or, past tickerlake.flink.savepoint-timeout, once it cancelled the job instead).
+     */
+    private static Stop stop(String name, RunningTickerlake tickerlake, SyncJob job, String flinkRest)
+            throws Exception {
+        String jobId = job.state().jobId();
+        long asked = System.nanoTime();
+        HttpResponse<String> answer = tickerlake.api("POST", "/api/sync/stop", null, ADMIN);
+        double seconds = Progress.seconds(asked, System.nanoTime());
+        String state = answer.statusCode() == 200 ? JSON.readTree(answer.body()).path("state").asText() : null;
+        String savepoint = job.state().lastSavepoint();
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (flinkRest != null && jobId != null) {
+            // Flink's own account of the savepoint: trigger to last acknowledgement, the rest is the job ending and
+            // the round trips of tickerlake's client.
+            JsonNode latest = rest(flinkRest, "/jobs/" + jobId + "/checkpoints").path("latest").path("savepoint");
+            // Flink's REST API serves a job from a cache it refreshes every web.refresh-interval (3 s): the look at
+            // the running job just before may still be what it answers.
+            for (int retry = 0; retry < 4 && !latest.isObject(); retry++) {
+                Thread.sleep(1000);
+                latest = rest(flinkRest, "/jobs/" + jobId + "/checkpoints").path("latest").path("savepoint");
+            }
+            if (latest.isObject()) {
+                details.put("flinkSavepointSeconds", latest.path("end_to_end_duration").asLong() / 1000.0);
+                details.put("savepointBytes", latest.path("state_size").asLong());
+            }
+        }
+        Stop stop = new Stop(seconds, answer.statusCode(), state, savepoint, details);
+        Progress.say("%s: POST /api/sync/stop answered %d in %.2f s: %s, savepoint %s%s", name, answer.statusCode(),
+                seconds, state, savepoint, details.isEmpty() ? "" : " " + details);
+        return stop;
+    }
+
+    /**
+     * How the job started, from Flink's REST API, in seconds after tickerlake started (same machine, same clock): the
+     * submission received (INITIALIZING; remote: the job graph and the jar arrived at the JobManager), the job RUNNING
+     * (the JobMaster initialized), every task RUNNING (remote: the TaskManager fetched the jar from the JobManager's blob
+     * server, loaded its classes and initialized the tasks; no checkpoint can be taken before).
+     */
+    private static Map<String, Object> jobTimeline(String flinkRest, String jobId, Instant tickerlakeStarted)
+            throws Exception {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (jobId == null || flinkRest == null) {
+            return details;
+        }
+        JsonNode job = rest(flinkRest, "/jobs/" + jobId);
+        long received = job.path("timestamps").path("INITIALIZING").asLong(job.path("start-time").asLong());
+        long running = job.path("timestamps").path("RUNNING").asLong();
+        long tasksRunning = 0;
+        for (JsonNode vertex : job.path("vertices")) {
+            JsonNode times = rest(flinkRest, "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText()
+                    + "/subtasktimes");
+            for (JsonNode subtask : times.path("subtasks")) {
+                tasksRunning = Math.max(tasksRunning, subtask.path("timestamps").path("RUNNING").asLong());
+            }
+        }
+        long t0 = tickerlakeStarted.toEpochMilli();
+        details.put("jobReceivedSeconds", (received - t0) / 1000.0);
+        if (running > 0) {
+            details.put("jobRunningSeconds", (running - t0) / 1000.0);
+        }
+        if (tasksRunning > 0) {
+            details.put("tasksRunningSeconds", (tasksRunning - t0) / 1000.0);
+        }
+        details.put("parallelism", job.path("vertices").path(0).path("parallelism").asInt());
+        return details;
     }
 
     /**
@@ -137,6 +274,16 @@ final class Pipeline {
             }
             return rates;
         }
+    }
+
+    private static JsonNode rest(String base, String path) throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("GET " + base + path + " answered " + answer.statusCode() + ": "
+                    + answer.body());
+        }
+        return JSON.readTree(answer.body());
     }
 
     /** Paimon's action alone on the envelopes of upbit-cdc, into database {@code database}; rows/s. */
@@ -200,7 +347,14 @@ final class Pipeline {
     /** Polls until the database holds every row of the workload; also notes when the CDC route had finished. */
     private Timing await(String what, Servers servers, String database, Workload workload, long start,
                          boolean watchCdc, SyncJob job) throws Exception {
+        return await(what, servers, database, workload, start, watchCdc, job, 0);
+    }
+
+    /** {@code stateEvery}: nanoseconds between two looks at the job's state (0: at every poll). */
+    private Timing await(String what, Servers servers, String database, Workload workload, long start,
+                         boolean watchCdc, SyncJob job, long stateEvery) throws Exception {
         long deadline = start + options.phaseTimeout(workload.frames).toNanos();
+        long nextState = start;
         long nextReport = start + 10_000_000_000L;
         // The CDC stage ended when upbit-cdc and upbit-dlq last grew (whatever the rows per envelope).
         long cdcDone = 0;
@@ -220,8 +374,11 @@ final class Pipeline {
                         cdcDone = now;
                     }
                 }
-                if (job.state().status() == SyncJobState.Status.FAILED) {
+                if (now >= nextState && job.state().status() == SyncJobState.Status.FAILED) {
                     throw new IllegalStateException(what + ": the sync job FAILED: " + job.state().failureCause());
+                }
+                if (now >= nextState) {
+                    nextState = now + stateEvery;
                 }
                 if (now > deadline) {
                     throw new IllegalStateException(what + ": not every row readable after "

@@ -45,10 +45,18 @@ final class Servers implements AutoCloseable {
     }
 
     static Servers start(Path parent, String name) throws Exception {
+        return start(parent, name, EmbeddedKafka.freePort());
+    }
+
+    /**
+     * The same on a given S3 port: the remote run's Flink session cluster, configured once with the S3 endpoint of its
+     * checkpoints, meets every run's fresh S3 server at the same address.
+     */
+    static Servers start(Path parent, String name, int s3Port) throws Exception {
         Path dir = parent.resolve(name);
         deleteTree(dir, true);
         Files.createDirectories(dir);
-        EmbeddedS3 s3 = new EmbeddedS3("127.0.0.1", EmbeddedKafka.freePort(), dir.resolve("s3"), KEY, KEY);
+        EmbeddedS3 s3 = new EmbeddedS3("127.0.0.1", s3Port, dir.resolve("s3"), KEY, KEY);
         EmbeddedKafka kafka = new EmbeddedKafka("127.0.0.1", EmbeddedKafka.freePort(), dir.resolve("kafka"));
         s3.start();
         kafka.start();
