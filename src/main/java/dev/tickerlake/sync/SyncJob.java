@@ -344,7 +344,15 @@ public final class SyncJob implements AutoCloseable {
      * its own and adopts the older, so one job writes the tables.
      */
     private SyncJobState keepOldestOfName(Run started) throws Exception {
-        Optional<RunningJob> oldest = oldestRunning();
+        Optional<RunningJob> oldest;
+        try {
+            oldest = oldestRunning();
+        } catch (Exception e) {
+            // The job was submitted and runs: a failed look must not report it FAILED.
+            LOG.warn("Sync job {}: could not list the cluster's jobs after the submission ({})", started.jobId,
+                    rootCause(e));
+            return state();
+        }
         if (oldest.isEmpty() || oldest.get().id().equals(started.jobId)) {
             return state();
         }
