@@ -99,7 +99,9 @@ async function once(method, url, body, signal) {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
+    // 'omit': no cookies and no browser auth prompt on a 401 (fetch only prompts when credentials are
+    // included); the page sends its own Authorization header and shows the refusal in #message instead.
+    credentials: 'omit',
     cache: 'no-store',
     signal,
   });

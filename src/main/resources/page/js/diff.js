@@ -34,6 +34,11 @@ function render(m, answer) {
       }
       tr.append(td);
     }
+    if (pair) {
+      // strike through the old values in the -U row just above
+      const prev = body.lastElementChild;
+      m.fields.forEach((f, i) => { if (tr.cells[i + 1].className === 'changed') prev.cells[i + 1].classList.add('was'); });
+    }
     body.append(tr);
     before = c.kind === '-U' ? c.row : null;
   }

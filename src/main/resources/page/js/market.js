@@ -94,7 +94,8 @@ async function draw(s, m) {
         body.append(el('tr', { dataset: { snapshotId: snap.id } },
           el('td', { className: 'num' }, String(snap.id)),
           el('td', null, timeEl(snap.commitTime)),
-          el('td', { className: 'num' }, row ? cellText(row, s.column) : '(no row)')));
+          el('td', { className: 'num', title: row ? cellText(row, s.column) : '' },
+            row ? (typeof row[s.column] === 'number' ? row[s.column].toLocaleString('en-US', { maximumFractionDigits: 8 }) : cellText(row, s.column)) : '(no row)')));
       } catch (e) {
         if (e.name === 'AbortError') return;
         if (e.status === 404) { missing += 1; continue; } // expired meanwhile
