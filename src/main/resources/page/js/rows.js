@@ -67,9 +67,6 @@ function renderRows(m, rows) {
       return td;
     })));
   });
-  if (!rows.length) {
-    body.append(el('tr', { className: 'empty' }, el('td', { colSpan: m.fields.length, className: 'muted' }, 'no rows match')));
-  }
 }
 
 function describePoint(s) {
