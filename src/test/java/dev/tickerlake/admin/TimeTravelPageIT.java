@@ -201,7 +201,9 @@ class TimeTravelPageIT {
         assertThat(pair).as("two snapshots of %s with updates between them", ids).isNotNull();
 
         browser.open(base + "/?table=upbit.ticker&view=diff");
-        browser.await(VIEW).until(d -> browser.find("#diff-from").isDisplayed());
+        browser.awaitReady("#diff-table", VIEW);
+        // the page offers points in #diff-points (and fills the inputs if still empty): let it finish first
+        browser.await(VIEW).until(d -> !browser.findAll("#diff-points option").isEmpty());
         browser.find("#diff-from").clear();
         browser.find("#diff-from").sendKeys(String.valueOf(pair[0]));
         browser.find("#diff-to").clear();
