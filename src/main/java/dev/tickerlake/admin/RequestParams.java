@@ -88,6 +88,23 @@ public final class RequestParams {
         return Math.min(limit, max);
     }
 
+    /** How many matching rows to skip (a page after the first): 0 when absent, at most {@code max}. */
+    public static int offset(String value, int max) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        String trimmed = value.trim();
+        if (!Pattern.matches("^[0-9]{1,9}$", trimmed)) {
+            throw ApiException.badRequest("invalid_offset",
+                    "offset must be a number of rows (0 or more), got '" + abbreviate(value) + "'");
+        }
+        int offset = Integer.parseInt(trimmed);
+        if (offset > max) {
+            throw ApiException.badRequest("invalid_offset", "offset can be at most " + max + ", got " + offset);
+        }
+        return offset;
+    }
+
     /**
      * A point in time as epoch milliseconds: epoch ms digits, or ISO-8601 ({@code 2024-05-01T09:00:00+09:00},
      * {@code 2024-05-01T00:00:00.123Z}; without an offset, or as a bare date, it is UTC).

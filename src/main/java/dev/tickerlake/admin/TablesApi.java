@@ -26,6 +26,8 @@ public class TablesApi {
 
     public static final int ROWS_DEFAULT_LIMIT = 100;
     public static final int ROWS_MAX_LIMIT = 10_000;
+    /** Rows skipped before a page (each is still read, so a deep page costs what its offset says). */
+    public static final int ROWS_MAX_OFFSET = 1_000_000;
     public static final int DIFF_DEFAULT_LIMIT = 100;
     public static final int DIFF_MAX_LIMIT = 10_000;
     public static final int SNAPSHOTS_DEFAULT_LIMIT = 20;
@@ -68,11 +70,13 @@ public class TablesApi {
      * {@code GET .../rows}: the rows at the latest snapshot, or at one of {@code snapshot} (id), {@code timestamp}
      * (epoch ms or ISO-8601: the latest snapshot committed at or before it) or {@code tag}; {@code where} is null, one
      * {@code col:value} or a collection of them (all must hold); {@code limit} defaults to 100, capped at 10000. The
-     * answer is {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit).
+     * answer is {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit). {@code offset}
+     * skips that many matching rows first (a later page: the order is the same for the same snapshot).
      */
     public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
-                     String limit) {
+                     String limit, String offset) {
         int maxRows = RequestParams.limit(limit, ROWS_DEFAULT_LIMIT, ROWS_MAX_LIMIT);
+        int skip = RequestParams.offset(offset, ROWS_MAX_OFFSET);
         List<WhereCondition> conditions = RequestParams.where(where);
         int selectors = (given(snapshot) ? 1 : 0) + (given(timestamp) ? 1 : 0) + (given(tag) ? 1 : 0);
         if (selectors > 1) {
@@ -83,7 +87,13 @@ public class TablesApi {
         String tagName = given(tag) ? RequestParams.name("tag", tag) : null;
         names(database, table);
         ReadPoint point = new ReadPoint(snapshotId, epochMillis, tagName);
-        return ask(() -> lake.rows(database, table, point, conditions, maxRows));
+        return ask(() -> lake.rows(database, table, point, conditions, skip, maxRows));
+    }
+
+    /** {@code GET .../rows} from the first matching row. */
+    public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
+                     String limit) {
+        return rows(database, table, snapshot, timestamp, tag, where, limit, null);
     }
 
     /**

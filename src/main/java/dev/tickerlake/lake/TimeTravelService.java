@@ -192,16 +192,18 @@ public class TimeTravelService implements AutoCloseable {
     // ---- rows ------------------------------------------------------------------------------------------------
 
     /**
-     * The rows at {@code point} matching every condition of {@code where}, at most {@code maxRows}: the answer is
-     * {@code truncated} at the limit, or earlier at the read budget (fewer rows than the limit).
+     * The rows at {@code point} matching every condition of {@code where}, after the first {@code offset} of them, at
+     * most {@code maxRows}: the answer is {@code truncated} at the limit, or earlier at the read budget (fewer rows
+     * than the limit). The order is Paimon's read order, the same for the same snapshot, so offsets page through it.
      */
-    public Rows rows(String database, String table, ReadPoint point, List<WhereCondition> conditions, int maxRows) {
+    public Rows rows(String database, String table, ReadPoint point, List<WhereCondition> conditions, int offset,
+                     int maxRows) {
         FileStoreTable paimonTable = table(database, table);
         TableHistory history = history(paimonTable, database, table);
         TableVersion version = history.resolve(point);
         if (version == null) {
             RowFilters.predicate(paimonTable.rowType(), conditions);
-            return new Rows(null, List.of(), false);
+            return new Rows(null, offset, List.of(), false);
         }
         // copy() with a scan option also switches to the schema the snapshot was written with.
         FileStoreTable atVersion = paimonTable.copy(version.scanOptions());
@@ -218,8 +220,13 @@ public class TimeTravelService implements AutoCloseable {
             List<Split> splits = readBuilder.newScan().plan().splits();
             try (CloseableIterator<InternalRow> iterator =
                          readBuilder.newRead().executeFilter().createReader(splits).toCloseableIterator()) {
+                int skipped = 0;
                 while (iterator.hasNext()) {
                     InternalRow row = iterator.next();
+                    if (skipped < offset) {
+                        skipped++;
+                        continue;
+                    }
                     if (rows.size() == maxRows) {
                         truncated = true;
                         break;
@@ -235,7 +242,7 @@ public class TimeTravelService implements AutoCloseable {
         } catch (Exception e) {
             throw readFailure(e, history, version, database + "." + table);
         }
-        return new Rows(version.ref(), rows, truncated);
+        return new Rows(version.ref(), offset, rows, truncated);
     }
 
     // ---- diff ------------------------------------------------------------------------------------------------

@@ -57,9 +57,9 @@ class AdminApiReadsIT {
 
         @Override
         public Rows rows(String database, String table, String snapshot, String timestamp, String tag, Object where,
-                         String limit) {
+                         String limit, String offset) {
             waitForTheTest();
-            return new Rows(null, List.of(), false);
+            return new Rows(null, 0, List.of(), false);
         }
 
         @Override
@@ -119,7 +119,7 @@ class AdminApiReadsIT {
                         });
             }
         });
-        main.configure().withRoutesIncludePattern("file:routes/admin-api.camel.yaml");
+        main.configure().withRoutesIncludePattern("file:routes/admin-api.camel.yaml,file:routes/time-travel-page.camel.yaml");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", String.valueOf(port));
         main.addOverrideProperty("camel.management.enabled", "false");
@@ -163,6 +163,35 @@ class AdminApiReadsIT {
         assertThat(diff.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         // Their permits are back.
         assertThat(get("/api/tables/upbit/ticker/rows").get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void thePageAndItsFilesComeWithTheirPolicyAndRevalidateWithA304() throws Exception {
+        for (String path : List.of("/", "/ui/lib/uplot/uPlot.esm.js")) {
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Cache-Control", "max-age=0").header("X-Echo", "not-back").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Security-Policy")).as(path)
+                    .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'none'", "script-src 'self'",
+                            "connect-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe"));
+            assertThat(page.headers().firstValue("Cache-Control")).as(path).hasValue("no-cache");
+            assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(page.headers().map().keySet()).as(path).noneMatch(name -> name.equalsIgnoreCase("X-Echo"));
+            String etag = page.headers().firstValue("ETag").orElseThrow();
+
+            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).as(path).isEqualTo(304);
+            assertThat(again.body()).isEmpty();
+        }
+        assertThat(get("/").get(10, TimeUnit.SECONDS).headers().firstValue("Content-Type"))
+                .hasValue("text/html; charset=utf-8");
+        for (String missing : List.of("/ui/nope.js", "/ui/.hidden.js", "/ui/lib/uplot/package.json")) {
+            HttpResponse<String> refused = get(missing).get(10, TimeUnit.SECONDS);
+            assertThat(refused.statusCode()).as(missing).isEqualTo(404);
+            assertThat(JSON.readTree(refused.body()).path("error").asText()).as(missing).isNotEmpty();
+        }
     }
 
     @Test

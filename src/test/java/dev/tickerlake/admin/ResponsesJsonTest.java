@@ -42,8 +42,8 @@ class ResponsesJsonTest {
         row.put("timestamp", "2024-05-01T00:00:00.123Z");
         row.put("mystery_field", null);
         String ref = JSON.writeValueAsString(REF);
-        assertThat(JSON.writeValueAsString(new Rows(REF, List.of(row), true))).isEqualTo("{\"snapshot\":" + ref
-                + ",\"rows\":[{\"market\":\"KRW-BTC\",\"price\":9.5E7,\"sequential_id\":17,"
+        assertThat(JSON.writeValueAsString(new Rows(REF, 40, List.of(row), true))).isEqualTo("{\"snapshot\":" + ref
+                + ",\"offset\":40,\"rows\":[{\"market\":\"KRW-BTC\",\"price\":9.5E7,\"sequential_id\":17,"
                 + "\"timestamp\":\"2024-05-01T00:00:00.123Z\",\"mystery_field\":null}],\"truncated\":true}");
         assertThat(JSON.writeValueAsString(new Diff(REF, REF, List.of(new Change("-D", Map.of("market", "KRW-XRP"))),
                 false))).isEqualTo("{\"from\":" + ref + ",\"to\":" + ref

@@ -2,6 +2,7 @@ package dev.tickerlake.lake;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -222,6 +223,25 @@ class TableReadsTest extends LocalLakeFixture {
         assertThat(exact.truncated()).isFalse();
         assertThat(service.rows(DATABASE, "ticker", null, null, null, null, "1000000").truncated()).isFalse();
         assertStatus(() -> service.rows(DATABASE, "ticker", null, null, null, null, "0"), 400, "invalid_limit");
+    }
+
+    @Test
+    void offsetPagesThroughTheSameRowsInTheSameOrder() {
+        List<Map<String, Object>> all = service.rows(DATABASE, "ticker", null, null, null, null, "100").rows();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(4);
+        List<Map<String, Object>> paged = new ArrayList<>();
+        for (int offset = 0; offset < all.size(); offset += 3) {
+            Rows page = service.rows(DATABASE, "ticker", null, null, null, null, "3", String.valueOf(offset));
+            assertThat(page.offset()).isEqualTo(offset);
+            paged.addAll(page.rows());
+        }
+        assertThat(paged).isEqualTo(all);
+        Rows beyond = service.rows(DATABASE, "ticker", null, null, null, null, "3", String.valueOf(all.size()));
+        assertThat(beyond.rows()).isEmpty();
+        assertThat(beyond.truncated()).isFalse();
+        assertStatus(() -> service.rows(DATABASE, "ticker", null, null, null, null, "3", "-1"), 400, "invalid_offset");
+        assertStatus(() -> service.rows(DATABASE, "ticker", null, null, null, null, "3", "1000001"), 400,
+                "invalid_offset");
     }
 
     @Test
