@@ -42,9 +42,6 @@ function render(m, answer) {
     body.append(tr);
     before = c.kind === '-U' ? c.row : null;
   }
-  if (!(answer.changes || []).length) {
-    body.append(el('tr', { className: 'empty' }, el('td', { colSpan: m.fields.length + 1, className: 'muted' }, 'no changes')));
-  }
   const summary = clear($('diff-summary'));
   const updates = Math.max(counts['+U'], counts['-U']);
   summary.append(

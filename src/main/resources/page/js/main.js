@@ -27,6 +27,7 @@ function selectTab(view) {
 }
 
 async function render(s) {
+  overview.markCurrent(s.table);
   const section = $('table-section');
   if (!s.table) {
     if (shown) views[shown.view].hide();

@@ -4,7 +4,7 @@ import { heavy, tableUrl, withQuery, report, clearMessage } from './api.js';
 import { $, el, clear, setState, timeEl, shortTime, cellText } from './dom.js';
 import { numericFields, allSnapshots } from './table.js';
 import { navigate } from './state.js';
-import { makeChart, utcTicks, compactNumber, ACCENT } from './chart.js';
+import { uPlot, makeChart, utcTicks, compactNumber, ACCENT } from './chart.js';
 
 const SAMPLES = 40;
 let run = null; // {controller, chart}
@@ -42,7 +42,7 @@ async function suggestKeys(s, m) {
 
 function chartOptions(column) {
   return {
-    tzDate: (ts) => new Date(ts * 1000),
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     legend: { live: true },
     scales: { x: { time: true } },
     axes: [

@@ -1,7 +1,7 @@
 // Overview: every table with its latest snapshot, records and freshness; the sync job with stop/start.
 import { get, post, tableUrl, report, clearMessage } from './api.js';
 import { $, el, clear, setState, timeEl, duration, number } from './dom.js';
-import { navigate } from './state.js';
+import { navigate, read } from './state.js';
 
 const POLL_MS = 5000;
 let timer = null;
@@ -76,6 +76,7 @@ export async function refresh() {
         freshnessCell(info),
         el('td', { className: 'commit' }, snap ? timeEl(snap.commitTime) : '–')));
     });
+    markCurrent(read().table);
     setState(table, 'ready');
     if (sync) renderSync(sync);
   } catch (e) {
@@ -83,6 +84,19 @@ export async function refresh() {
     report(e);
   } finally {
     busy = false;
+  }
+}
+
+/** Marks the open table's row (aria-current on its link). */
+export function markCurrent(name) {
+  for (const tr of $('overview').tBodies[0].rows) {
+    const link = tr.querySelector('a');
+    const here = tr.dataset.table === name;
+    tr.classList.toggle('current', here);
+    if (link) {
+      if (here) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
   }
 }
 

@@ -67,9 +67,6 @@ function renderRows(m, rows) {
       return td;
     })));
   });
-  if (!rows.length) {
-    body.append(el('tr', { className: 'empty' }, el('td', { colSpan: m.fields.length, className: 'muted' }, 'no rows match')));
-  }
 }
 
 function describePoint(s) {
@@ -108,7 +105,7 @@ async function load(s, m) {
       const n = (answer.rows || []).length;
       const first = (s.page - 1) * PAGE_SIZE;
       info.append(`Snapshot #${snap.id}, committed `, timeEl(snap.commitTime),
-        `${s.snapshot ? '' : ` (${describePoint(s)})`}: rows ${n ? first + 1 : 0}–${first + n}${answer.truncated ? ', more follow' : ''}`
+        `${s.snapshot ? '' : ` (${describePoint(s)})`}: ${n ? `rows ${first + 1}–${first + n}` : 'no rows'}${answer.truncated ? ', more follow' : ''}`
         + `${s.where.length ? `, where ${s.where.join(' and ')}` : ''}.`);
     } else {
       delete info.dataset.snapshotId;

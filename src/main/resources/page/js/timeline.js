@@ -3,7 +3,7 @@
 // place; the same snapshots in an accessible table; the retention window from the table's options.
 import { get, tableUrl, report } from './api.js';
 import { $, el, clear, setState, timeEl, shortTime, number } from './dom.js';
-import { tags as loadTags, onTagsChange, allSnapshots } from './table.js';
+import { tags as loadTags, refreshTags, onTagsChange, allSnapshots } from './table.js';
 import { navigate } from './state.js';
 import { uPlot, makeChart, utcTicks, compactNumber, ACCENT, APPEND, COMPACT, TAG } from './chart.js';
 
@@ -194,8 +194,15 @@ function renderTable(markNew) {
 
 // ---- loading and polling ------------------------------------------------------------------------------------
 
+/**
+ * Adds the polled snapshots not seen yet. Answers null when the history was rewritten under us (a rollback:
+ * a known id with another commit time, or the newest id went down), so that the caller reads it all again.
+ */
 function merge(newer) {
-  const known = new Set(current.snapshots.map((s) => s.id));
+  const known = new Map(current.snapshots.map((s) => [s.id, s.commitTimeMillis]));
+  const newestKnown = current.snapshots.length ? current.snapshots[0].id : 0;
+  if (newer.length && newer[0].id < newestKnown) return null;
+  if (newer.some((s) => known.has(s.id) && known.get(s.id) !== s.commitTimeMillis)) return null;
   const fresh = newer.filter((s) => !known.has(s.id));
   if (!fresh.length) return false;
   current.snapshots = fresh.concat(current.snapshots).sort((a, b) => b.id - a.id);
@@ -203,27 +210,38 @@ function merge(newer) {
 }
 
 async function poll(gen) {
-  if (!current || current.gen !== gen || document.hidden) return;
+  if (!current || current.gen !== gen || current.polling || document.hidden) return;
+  current.polling = true;
   current.polls += 1;
   try {
-    let changed;
-    if (current.polls % FULL_EVERY === 0) {
-      const all = await allSnapshots(current.table);
-      if (!current || current.gen !== gen) return;
-      changed = all.length !== current.snapshots.length || (all[0] && all[0].id) !== (current.snapshots[0] && current.snapshots[0].id);
-      current.snapshots = all;
-    } else {
+    let merged = false;
+    if (current.polls % FULL_EVERY !== 0) {
       const page = await get(`${tableUrl(current.table)}/snapshots?limit=20`);
       if (!current || current.gen !== gen) return;
-      changed = merge(page.snapshots || []);
+      merged = merge(page.snapshots || []);
     }
-    if (changed) {
+    let rewritten = false;
+    if (current.polls % FULL_EVERY === 0 || merged === null) {
+      const all = await allSnapshots(current.table);
+      if (!current || current.gen !== gen) return;
+      const before = current.snapshots;
+      rewritten = merged === null;
+      merged = all.length !== before.length || (all[0] && all[0].id) !== (before[0] && before[0].id);
+      current.snapshots = all;
+      if (rewritten) {
+        clear($('snapshot-list').tBodies[0]); // the same ids may now stand for other snapshots
+        await refreshTags(current.table).catch(() => {});
+      }
+    }
+    if (merged || rewritten) {
       renderChart();
-      renderTable(true);
+      renderTable(!rewritten);
       renderRetention();
     }
   } catch (e) {
     report(e);
+  } finally {
+    if (current && current.gen === gen) current.polling = false;
   }
 }
 
@@ -231,7 +249,7 @@ async function load(s, m) {
   const gen = (current ? current.gen : 0) + 1;
   stopPolling();
   if (current && current.chart) current.chart.destroy();
-  current = { table: s.table, meta: m, snapshots: [], tags: [], chart: null, timer: null, polls: 0, shownRows: PAGE_ROWS, gen };
+  current = { table: s.table, meta: m, snapshots: [], tags: [], chart: null, timer: null, polls: 0, polling: false, shownRows: PAGE_ROWS, gen };
   const table = $('snapshot-list');
   setState(table, 'loading');
   clear(table.tBodies[0]);
