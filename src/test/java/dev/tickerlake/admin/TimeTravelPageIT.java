@@ -178,7 +178,7 @@ class TimeTravelPageIT {
         assertThat(url).as("the URL with a filter").containsEntry("table", List.of("upbit.ticker"))
                 .containsEntry("snapshot", List.of(String.valueOf(old)))
                 .containsEntry("where", List.of("market:" + market));
-        browser.screenshot("rows");
+        browser.screenshot("rows", "#table-section");
 
         browser.driver().navigate().refresh();
         awaitRows(old, fields, filtered);
@@ -240,7 +240,7 @@ class TimeTravelPageIT {
         } catch (TimeoutException e) {
             problem = diffProblem(changes, fields, expectedChanged);
         }
-        browser.screenshot("diff");
+        browser.screenshot("diff", "#table-section");
         assertThat(problem).as("the diff view against the API's diff %d..%d", pair[0], pair[1]).isNull();
 
         Map<String, Long> counts = new HashMap<>();
@@ -263,7 +263,7 @@ class TimeTravelPageIT {
         long latest = latestSnapshots().get("upbit.ticker");
         browser.await(LIVE).withMessage(() -> "no snapshot newer than " + latest + " on the timeline")
                 .until(d -> shownSnapshotIds().stream().anyMatch(id -> id > latest));
-        browser.screenshot("timeline");
+        browser.screenshot("timeline", "#table-section");
 
         assertThat(browser.script("return window.__noReload;")).as("the marker set before (gone after a reload)")
                 .isEqualTo(1L);
@@ -290,7 +290,7 @@ class TimeTravelPageIT {
         String item = "#tag-list li[data-tag=\"" + tag + "\"]";
         browser.await(VIEW).withMessage(() -> tag + " not on #tag-list; #message: " + browser.find("#message").getText())
                 .until(d -> !browser.findAll(item).isEmpty());
-        browser.screenshot("tags");
+        browser.screenshot("tags", "#table-section");
         assertThat(browser.find("#message").getText()).as("#message after creating a tag").isEmpty();
         assertThat(tags()).as("the API's tags").containsEntry(tag, snapshot);
 
@@ -368,7 +368,7 @@ class TimeTravelPageIT {
             String[] urlAndResult = view.getValue().split("\\|");
             browser.open(base + urlAndResult[0]);
             browser.awaitReady(urlAndResult[1], view.getKey().equals("market") ? MARKET : VIEW);
-            browser.screenshot(view.getKey());
+            browser.screenshot(view.getKey(), view.getKey().equals("overview") ? "body" : "#table-section");
             if (view.getKey().equals("market")) {
                 assertMarketValues(market);
             }
@@ -391,7 +391,7 @@ class TimeTravelPageIT {
             long old = snapshotIds("upbit/ticker", 3).get(2);
             browser.open(base + "/?table=upbit.ticker&view=rows&snapshot=" + old);
             browser.awaitReady("#rows-table", VIEW);
-            browser.screenshot("narrow-rows");
+            browser.screenshot("narrow-rows", "#view-rows");
             assertThat(horizontalOverflow()).as("rows view at 480 px: scrollWidth - innerWidth").isLessThanOrEqualTo(0);
         } finally {
             browser.driver().manage().window().setSize(wide);

@@ -149,6 +149,12 @@ public final class Browser implements AutoCloseable {
                 .toList();
     }
 
+    /** The viewport scrolled to the element {@code css} (its top at the window's top) as a screenshot. */
+    public Path screenshot(String name, String css) {
+        script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'});", css);
+        return screenshot(name);
+    }
+
     /** The visible viewport as {@code target/screenshots/<name>.png}; returns the file. */
     public Path screenshot(String name) {
         try {
