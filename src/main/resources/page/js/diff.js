@@ -16,7 +16,7 @@ function pkText(m, row) {
 function render(m, answer) {
   const table = $('diff-table');
   clear(table.tHead).append(el('tr', null,
-    el('th', { scope: 'col' }, 'change'),
+    el('th', { scope: 'col' }, 'kind'),
     ...m.fields.map((f) => el('th', { scope: 'col', title: f.type }, f.name))));
   const body = clear(table.tBodies[0]);
   const counts = { '+I': 0, '-U': 0, '+U': 0, '-D': 0 };

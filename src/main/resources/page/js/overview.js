@@ -20,8 +20,9 @@ function tableLink(name) {
 function freshnessCell(info) {
   const td = el('td', { className: 'freshness num' });
   if (info && info.freshnessMillis !== null && info.freshnessMillis !== undefined) {
-    td.textContent = duration(info.freshnessMillis);
-    td.title = `${info.freshnessMillis} ms since the last commit`;
+    // Negative when the exchange stamped events ahead of this machine's clock (a replay, a skewed clock).
+    td.textContent = info.freshnessMillis < 0 ? `${duration(-info.freshnessMillis)} ahead` : duration(info.freshnessMillis);
+    td.title = `${info.freshnessMillis} ms: the last data commit's time minus the newest exchange timestamp it committed`;
     if (info.freshnessMillis > 60_000) td.classList.add('stale');
   } else {
     td.textContent = '–';
