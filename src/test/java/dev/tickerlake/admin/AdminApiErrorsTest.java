@@ -168,7 +168,7 @@ public class AdminApiErrorsTest {
         Answer rows = get("direct:api-rows", "/api/tables/upbit/ticker/rows", Map.of("db", "upbit", "table", "ticker"));
         assertThat(rows.status()).isNull();
         assertThat(rows.json()).isEqualTo(json("""
-                {"snapshot": null, "rows": [], "truncated": false}"""));
+                {"snapshot": null, "offset": 0, "rows": [], "truncated": false}"""));
     }
 
     @Test
