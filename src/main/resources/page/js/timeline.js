@@ -50,6 +50,7 @@ function renderRetention() {
 
 function chartData() {
   const asc = current.snapshots.slice().reverse();
+  current.chartIds = asc.map((s) => s.id); // the snapshot of each point, for a click
   const x = asc.map((s) => s.commitTimeMillis / 1000);
   const total = asc.map((s) => s.totalRecordCount);
   const append = asc.map((s) => (s.commitKind === 'APPEND' ? s.deltaRecordCount : null));
@@ -83,6 +84,21 @@ function drawTags(u) {
   ctx.restore();
 }
 
+// A click on the chart (not the end of a drag, which zooms) opens the table as it was at the snapshot under the
+// cursor; the snapshot table below offers the same for the keyboard.
+function openOnClick(u) {
+  let downX = null;
+  u.over.addEventListener('mousedown', (e) => { downX = e.clientX; });
+  u.over.addEventListener('click', (e) => {
+    const dragged = downX !== null && Math.abs(e.clientX - downX) > 3;
+    downX = null;
+    const i = u.cursor.idx;
+    if (dragged || i === null || i === undefined || !current || !current.chartIds) return;
+    const id = current.chartIds[i];
+    if (id !== undefined) navigate({ view: 'rows', snapshot: String(id), timestamp: '', tag: '', page: 1 });
+  });
+}
+
 function chartOptions() {
   return {
     title: '',
@@ -107,7 +123,7 @@ function chartOptions() {
         paths: () => null, points: { show: true, size: 9, stroke: COMPACT, fill: '#fff', width: 2 },
       },
     ],
-    hooks: { draw: [drawTags] },
+    hooks: { draw: [drawTags], ready: [openOnClick] },
   };
 }
 

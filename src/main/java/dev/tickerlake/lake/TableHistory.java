@@ -118,7 +118,7 @@ final class TableHistory {
     }
 
     /** Whether {@code e} says a snapshot file that was listed no longer exists. */
-    private static boolean snapshotVanished(Throwable e) {
+    static boolean snapshotVanished(Throwable e) {
         for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
             if (cause instanceof java.io.FileNotFoundException
                     || String.valueOf(cause.getMessage()).matches("(?s)Snapshot file .* does not exist.*")) {

@@ -40,6 +40,9 @@ public class TimeTravelService implements AutoCloseable {
     public static final long DEFAULT_READ_BUDGET_BYTES = 32L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeTravelService.class);
+    /** The code of a read whose snapshot vanished (a rollback, an expiry) while it was read. */
+    static final String VANISHED = "no_such_snapshot";
+    static final int LATEST_READ_ATTEMPTS = 3;
 
     private final Map<String, String> catalogOptions;
     private volatile Catalog catalog;
@@ -198,6 +201,29 @@ public class TimeTravelService implements AutoCloseable {
      */
     public Rows rows(String database, String table, ReadPoint point, List<WhereCondition> conditions, int offset,
                      int maxRows) {
+        return whileLatestVanishes(point, () -> rowsOnce(database, table, point, conditions, offset, maxRows));
+    }
+
+    /**
+     * Reads with {@code read}, again (at most {@value #LATEST_READ_ATTEMPTS} times) when the point is the latest
+     * snapshot and that snapshot vanished while it was read: a rollback or an expiry moved the table's latest
+     * snapshot, and a read of "the latest" is answered from the one that is latest now, never with a 404 or a 500.
+     */
+    static <T> T whileLatestVanishes(ReadPoint point, java.util.function.Supplier<T> read) {
+        boolean latest = point.snapshotId() == null && point.epochMillis() == null && point.tag() == null;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (LakeException vanished) {
+                if (!latest || attempt == LATEST_READ_ATTEMPTS || !VANISHED.equals(vanished.code())) {
+                    throw vanished;
+                }
+            }
+        }
+    }
+
+    private Rows rowsOnce(String database, String table, ReadPoint point, List<WhereCondition> conditions, int offset,
+                          int maxRows) {
         FileStoreTable paimonTable = table(database, table);
         TableHistory history = history(paimonTable, database, table);
         TableVersion version = history.resolve(point);
@@ -425,15 +451,11 @@ public class TimeTravelService implements AutoCloseable {
         if (e instanceof LakeException refused) {
             return refused;
         }
-        boolean missingFile = false;
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            missingFile |= cause instanceof FileNotFoundException;
-        }
-        if (missingFile) {
+        if (TableHistory.snapshotVanished(e)) {
             try {
                 history.snapshot(version.id());
             } catch (LakeException gone) {
-                return LakeException.notFound("no_such_snapshot", "snapshot " + version.id() + " of " + table
+                return LakeException.notFound(VANISHED, "snapshot " + version.id() + " of " + table
                         + " expired while it was read");
             }
         }

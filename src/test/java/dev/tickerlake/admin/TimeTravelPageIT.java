@@ -37,6 +37,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,13 +77,13 @@ class TimeTravelPageIT {
     static void start() throws Exception {
         started = System.nanoTime();
         browser = Browser.start();
-        // 12 markets over 10 minutes of exchange time, replayed 10x (a minute a pass) and looped: every 1 s checkpoint
-        // commits new ticker updates, trades and orderbooks, for as long as the class runs.
+        // 12 markets over 10 minutes of exchange time, replayed 5x (two minutes a pass, ≈ 50 frames/s: little load) and
+        // looped: every 1 s checkpoint commits new ticker updates, trades and orderbooks for as long as the class runs.
         FaultWorkload workload = FaultWorkload.builder(dir.resolve("page.jsonl")).frames(6_000).markets(12).write();
         Map<String, String> settings = new HashMap<>();
         settings.put("tickerlake.source", "replay");
         settings.put("tickerlake.replay.file", workload.file().toString());
-        settings.put("tickerlake.replay.speed", "10");
+        settings.put("tickerlake.replay.speed", "5");
         settings.put("tickerlake.replay.loop", "true");
         settings.put("tickerlake.paimon.enabled", "true");
         settings.put("tickerlake.flink.checkpoint-interval", "1s");
@@ -149,6 +150,16 @@ class TimeTravelPageIT {
         JsonNode rows = api(TICKER + "/rows?snapshot=" + oldest + "&limit=50").path("rows");
         assertThat(rows.size()).as("rows at snapshot %d", oldest).isPositive();
         awaitRows(oldest, fields, rows);
+
+        // by a click on the chart's first point: the oldest retained snapshot
+        browser.open(base + "/?table=upbit.ticker&view=timeline");
+        browser.awaitReady("#snapshot-list", VIEW);
+        WebElement plot = browser.await(VIEW)
+                .until(d -> browser.findAll("#timeline-chart .u-over").stream().findFirst().orElse(null));
+        new Actions(browser.driver()).moveToElement(plot, -plot.getSize().getWidth() / 2 + 2, 0).click().perform();
+        awaitRows(oldest, fields, rows);
+        assertThat(query(browser.driver().getCurrentUrl())).as("the URL after a click on the chart")
+                .containsEntry("view", List.of("rows")).containsEntry("snapshot", List.of(String.valueOf(oldest)));
 
         // by the timeline's button
         long old = snapshotIds("upbit/ticker", 3).get(2);

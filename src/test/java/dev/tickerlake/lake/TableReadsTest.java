@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tickerlake.admin.ApiException;
 import dev.tickerlake.admin.TablesApi;
@@ -242,6 +243,28 @@ class TableReadsTest extends LocalLakeFixture {
         assertStatus(() -> service.rows(DATABASE, "ticker", null, null, null, null, "3", "-1"), 400, "invalid_offset");
         assertStatus(() -> service.rows(DATABASE, "ticker", null, null, null, null, "3", "1000001"), 400,
                 "invalid_offset");
+    }
+
+    /** Seen in ReadersDuringWritesIT: a rows read of the latest snapshot while a rollback removed it answered a 500. */
+    @Test
+    void aLatestReadWhoseSnapshotVanishesMeanwhileIsReadAgainAndANamedOneIsA404() {
+        AtomicInteger reads = new AtomicInteger();
+        String answer = TimeTravelService.whileLatestVanishes(ReadPoint.latest(), () -> {
+            if (reads.incrementAndGet() == 1) {
+                throw LakeException.notFound("no_such_snapshot", "snapshot 5 of upbit.ticker expired while it was read");
+            }
+            return "rows of the latest snapshot now";
+        });
+        assertThat(answer).isEqualTo("rows of the latest snapshot now");
+        assertThat(reads).hasValue(2);
+        assertThatThrownBy(() -> TimeTravelService.whileLatestVanishes(ReadPoint.snapshot(5), () -> {
+            throw LakeException.notFound("no_such_snapshot", "snapshot 5 of upbit.ticker expired while it was read");
+        })).isInstanceOf(LakeException.class);
+        // Paimon's own words for a snapshot file removed under a read (not a FileNotFoundException).
+        assertThat(TableHistory.snapshotVanished(new RuntimeException("Snapshot file s3://paimon/warehouse/upbit.db/"
+                + "ticker/snapshot/snapshot-5 does not exist. It might have been expired by other jobs operating on "
+                + "this table."))).isTrue();
+        assertThat(TableHistory.snapshotVanished(new RuntimeException("something else"))).isFalse();
     }
 
     @Test
