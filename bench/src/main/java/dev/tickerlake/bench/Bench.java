@@ -82,14 +82,8 @@ public final class Bench {
             attempt("6", "tt.", this::timeTravel);
         }
         double seconds = Progress.elapsedSeconds();
-        Report report = new Report(options, figures.values(), started, seconds, failures);
-        System.out.println();
-        System.out.println(report.table());
-        Path file = report.write();
-        Progress.say("results written to %s (%.1f min in all)%s", file, seconds / 60,
-                failures.isEmpty() ? "" : "; " + failures.size() + " figure(s) failed, see below the table");
         // A figure that failed is a result too (e.g. "does not keep up"): it is in the table and the file.
-        return 0;
+        return publish(new Report(options, figures.values(), started, seconds, failures), seconds, "figure(s)");
     }
 
     /** The remote run: embedded beside remote Flink mode (RemoteRun), its own table and results file. */
@@ -111,12 +105,16 @@ public final class Bench {
         load.put("wholeRun", whole);
         extra.put("load", load);
         extra.put("clusters", remote.clusters());
-        Report report = new Report(options, figures.values(), started, seconds, failures, extra);
+        return publish(new Report(options, figures.values(), started, seconds, failures, extra), seconds, "part(s)");
+    }
+
+    /** Prints the run's table, writes its results file and says where, with how many {@code what} failed. */
+    private int publish(Report report, double seconds, String what) throws Exception {
         System.out.println();
         System.out.println(report.table());
         Path file = report.write();
         Progress.say("results written to %s (%.1f min in all)%s", file, seconds / 60,
-                failures.isEmpty() ? "" : "; " + failures.size() + " part(s) failed, see below the table");
+                failures.isEmpty() ? "" : "; " + failures.size() + " " + what + " failed, see below the table");
         return 0;
     }
 
