@@ -40,10 +40,10 @@ final class TimeTravel {
     }
 
     /**
-     * Writes the table once, then measures up to {@code runs} rounds of requests (a round only while {@code another}
-     * accepts its number); returns one Run per round.
+     * Writes the table once, then measures rounds {@code first} to {@code last} of requests (a round only while
+     * {@code another} accepts its number); returns one Run per round.
      */
-    List<Run> run(String name, int runs, java.util.function.IntPredicate another) throws Exception {
+    List<Run> run(String name, int first, int last, java.util.function.IntPredicate another) throws Exception {
         try (Servers servers = Servers.start(options.workDir(), name)) {
             boolean onS3 = "s3".equals(options.timeTravelStorage());
             Path local = servers.dir().resolve("warehouse");
@@ -68,11 +68,11 @@ final class TimeTravel {
                 String diff = "/api/tables/upbit/trade/diff?from=" + appends.get(8).path("id").asLong() + "&to="
                         + appends.get(9).path("id").asLong();
                 List<Run> result = new ArrayList<>();
-                for (int run = 1; run <= runs && another.test(run); run++) {
+                for (int run = first; run <= last && another.test(run); run++) {
                     Latencies r = measure(tickerlake, rows);
                     Latencies d = measure(tickerlake, diff);
                     Progress.say("%s run %d/%d: rows at an old snapshot p50 %.1f ms p99 %.1f ms; diff p50 %.1f ms "
-                            + "p99 %.1f ms (%d requests each%s)", name, run, runs, r.p50(), r.p99(), d.p50(), d.p99(),
+                            + "p99 %.1f ms (%d requests each%s)", name, run, last, r.p50(), r.p99(), d.p50(), d.p99(),
                             options.timeTravelRequests(), r.failures() + d.failures() == 0 ? ""
                                     : ", " + (r.failures() + d.failures()) + " not 200");
                     result.add(new Run(r, d));
