@@ -61,6 +61,8 @@ public class TickerlakeConfiguration extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(TickerlakeConfiguration.class);
 
     private RetentionSettings retention;
+    /** The embedded broker while it starts (null when Kafka is external): joined once the routes are loaded. */
+    private CompletableFuture<EmbeddedKafka> kafkaStarting;
 
     /** Before the beans and routes: the embedded servers, and the effective endpoints as override properties. */
     @Override
@@ -98,7 +100,7 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             requireSet(props, S3_ACCESS_KEY, "S3_ACCESS_KEY");
             requireSet(props, S3_SECRET_KEY, "S3_SECRET_KEY");
         }
-        CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
+        EmbeddedKafka embeddedKafka = null;
         int partitions = Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4"));
         boolean kafkaEmbedded = property(props, KAFKA_BOOTSTRAP, "").isBlank();
         retention = RetentionSettings.fromSettings(key -> property(props, key, null), kafkaEmbedded);
@@ -106,7 +108,10 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             EmbeddedKafka server = new EmbeddedKafka(host,
                     Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"),
                     retention.raw().brokerDefaults(partitions));
-            kafka = CompletableFuture.supplyAsync(() -> started(server, server::start));
+            // Its address is known before it listens: the broker starts while Camel Main loads the routes and makes
+            // their beans (none of which connects yet), and afterConfigure waits for it before anything starts.
+            kafkaStarting = CompletableFuture.supplyAsync(() -> started(server, server::start));
+            embeddedKafka = server;
         }
 
         EmbeddedS3 embeddedS3 = join(s3);
@@ -115,13 +120,13 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             props.addOverrideProperty(S3_ACCESS_KEY, embeddedS3.accessKey());
             props.addOverrideProperty(S3_SECRET_KEY, embeddedS3.secretKey());
         }
-        EmbeddedKafka embeddedKafka = join(kafka);
         if (embeddedKafka != null) {
             props.addOverrideProperty(KAFKA_BOOTSTRAP, embeddedKafka.bootstrapServers());
         }
         if (embeddedS3 != null || embeddedKafka != null) {
             // Last to stop; neither server needs the other, so they stop side by side.
-            context.addService(new Closing(() -> closeTogether(embeddedKafka, embeddedS3)), true, true);
+            EmbeddedKafka broker = embeddedKafka;
+            context.addService(new Closing(() -> closeTogether(broker, embeddedS3)), true, true);
         }
         props.addOverrideProperty(KAFKA_EMBEDDED, String.valueOf(embeddedKafka != null));
         props.addOverrideProperty(DEV_MODE, String.valueOf(embeddedS3 != null && embeddedKafka != null));
@@ -138,6 +143,9 @@ public class TickerlakeConfiguration extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         try {
+            if (kafkaStarting != null) {
+                join(kafkaStarting);
+            }
             wire(main.getCamelContext());
         } catch (RuntimeException e) {
             throw e;
