@@ -27,8 +27,9 @@ public final class Tickerlake {
 
     public static void main(String[] args) throws Exception {
         Main main = create(args);
+        StopSignal signal = StopSignal.install(main);
         main.run(camelArguments(args));
-        System.exit(main.getExitCode());
+        System.exit(signal.exitStatus().orElse(main.getExitCode()));
     }
 
     /** A Camel Main configured from the given command line, not yet started. */

@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import dev.tickerlake.admin.AdminAuth;
 import dev.tickerlake.cdc.CdcCounters;
@@ -59,6 +61,8 @@ public class TickerlakeConfiguration extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(TickerlakeConfiguration.class);
 
     private RetentionSettings retention;
+    /** The embedded broker while it starts (null when Kafka is external): joined once the routes are loaded. */
+    private CompletableFuture<EmbeddedKafka> kafkaStarting;
 
     /** Before the beans and routes: the embedded servers, and the effective endpoints as override properties. */
     @Override
@@ -96,7 +100,7 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             requireSet(props, S3_ACCESS_KEY, "S3_ACCESS_KEY");
             requireSet(props, S3_SECRET_KEY, "S3_SECRET_KEY");
         }
-        CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.completedFuture(null);
+        EmbeddedKafka embeddedKafka = null;
         int partitions = Integer.parseInt(property(props, "tickerlake.kafka.partitions", "4"));
         boolean kafkaEmbedded = property(props, KAFKA_BOOTSTRAP, "").isBlank();
         retention = RetentionSettings.fromSettings(key -> property(props, key, null), kafkaEmbedded);
@@ -104,7 +108,10 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             EmbeddedKafka server = new EmbeddedKafka(host,
                     Integer.parseInt(property(props, "tickerlake.embedded.kafka-port", "9092")), dataDir.resolve("kafka"),
                     retention.raw().brokerDefaults(partitions));
-            kafka = CompletableFuture.supplyAsync(() -> started(server, server::start));
+            // Its address is known before it listens: the broker starts while Camel Main loads the routes and makes
+            // their beans (none of which connects yet), and afterConfigure waits for it before anything starts.
+            kafkaStarting = CompletableFuture.supplyAsync(() -> started(server, server::start));
+            embeddedKafka = server;
         }
 
         EmbeddedS3 embeddedS3 = join(s3);
@@ -112,12 +119,14 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             props.addOverrideProperty(S3_ENDPOINT, embeddedS3.endpoint());
             props.addOverrideProperty(S3_ACCESS_KEY, embeddedS3.accessKey());
             props.addOverrideProperty(S3_SECRET_KEY, embeddedS3.secretKey());
-            context.addService(new Closing(embeddedS3), true, true);
         }
-        EmbeddedKafka embeddedKafka = join(kafka);
         if (embeddedKafka != null) {
             props.addOverrideProperty(KAFKA_BOOTSTRAP, embeddedKafka.bootstrapServers());
-            context.addService(new Closing(embeddedKafka), true, true);
+        }
+        if (embeddedS3 != null || embeddedKafka != null) {
+            // Last to stop; neither server needs the other, so they stop side by side.
+            EmbeddedKafka broker = embeddedKafka;
+            context.addService(new Closing(() -> closeTogether(broker, embeddedS3)), true, true);
         }
         props.addOverrideProperty(KAFKA_EMBEDDED, String.valueOf(embeddedKafka != null));
         props.addOverrideProperty(DEV_MODE, String.valueOf(embeddedS3 != null && embeddedKafka != null));
@@ -134,6 +143,9 @@ public class TickerlakeConfiguration extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         try {
+            if (kafkaStarting != null) {
+                join(kafkaStarting);
+            }
             wire(main.getCamelContext());
         } catch (RuntimeException e) {
             throw e;
@@ -190,9 +202,17 @@ public class TickerlakeConfiguration extends MainListenerSupport {
                     if (tableMonitor != null) {
                         tableMonitor.onNewTable(table -> monitoring.manage(table, "Table", table.name()));
                     }
-                } else if (feed != null) {
-                    // The feed stops first, while the routes it sends to still run.
-                    feed.close();
+                } else {
+                    // The savepoint starts at once, beside the feed's drain and the routes' shutdown: the job reads
+                    // upbit-cdc, whose records outlive the stop, so what the CDC route still writes is read by the
+                    // next start. The job's own close (a service, below) waits for it, the servers stop after that.
+                    if (syncJob != null) {
+                        savepointNow(syncJob);
+                    }
+                    if (feed != null) {
+                        // The feed stops first, while the routes it sends to still run.
+                        feed.close();
+                    }
                 }
             }
         });
@@ -218,6 +238,19 @@ public class TickerlakeConfiguration extends MainListenerSupport {
             }
             health.register(retentionHealth);
         }
+    }
+
+    /** Stops the sync job with its savepoint on a thread of its own; {@link SyncJob#close()} waits for it. */
+    private static void savepointNow(SyncJob syncJob) {
+        Thread savepoint = new Thread(() -> {
+            try {
+                syncJob.stopWithSavepoint();
+            } catch (RuntimeException e) {
+                LOG.warn("Sync job: stop with savepoint failed ({}); it is stopped again as tickerlake closes", e.toString());
+            }
+        }, "tickerlake-savepoint");
+        savepoint.setDaemon(true);
+        savepoint.start();
     }
 
     /** The bean a route file declares, or null when that file is not loaded. */
@@ -298,8 +331,27 @@ public class TickerlakeConfiguration extends MainListenerSupport {
     private static <T> T join(CompletableFuture<T> future) throws Exception {
         try {
             return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw (Exception) e.getCause();
+        }
+    }
+
+    /** Closes each resource (nulls skipped) on a thread of its own, and waits for all; the first failure is thrown. */
+    private static void closeTogether(AutoCloseable... resources) throws Exception {
+        List<CompletableFuture<Void>> closing = Arrays.stream(resources).filter(Objects::nonNull)
+                .map(resource -> CompletableFuture.runAsync(() -> {
+                    try {
+                        resource.close();
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, runnable -> {
+                    Thread thread = new Thread(runnable, "tickerlake-close-" + resource.getClass().getSimpleName());
+                    thread.setDaemon(true);
+                    thread.start();
+                })).toList();
+        for (CompletableFuture<Void> each : closing) {
+            join(each);
         }
     }
 

@@ -107,10 +107,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (server == null) {
             return;
         }
+        long stopping = System.nanoTime();
         server.shutdown();
         server.awaitShutdown();
         server = null;
-        LOG.info("Embedded Kafka stopped");
+        LOG.info("Embedded Kafka stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }
 
     /** A port free right now on the loopback interface. */

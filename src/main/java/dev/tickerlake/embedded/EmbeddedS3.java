@@ -76,10 +76,11 @@ public final class EmbeddedS3 implements AutoCloseable {
         if (proxy == null) {
             return;
         }
+        long stopping = System.nanoTime();
         proxy.stop();
         store.close();
         proxy = null;
         store = null;
-        LOG.info("Embedded S3 stopped");
+        LOG.info("Embedded S3 stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }
 }

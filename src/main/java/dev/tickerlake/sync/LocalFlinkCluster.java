@@ -204,10 +204,11 @@ public final class LocalFlinkCluster implements FlinkCluster {
         if (miniCluster == null) {
             return;
         }
+        long stopping = System.nanoTime();
         miniCluster.close();
         miniCluster = null;
         restAddress = null;
-        LOG.info("Flink MiniCluster stopped");
+        LOG.info("Flink MiniCluster stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }
 
     private synchronized MiniCluster requireStarted() {

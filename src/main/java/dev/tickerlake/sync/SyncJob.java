@@ -200,6 +200,7 @@ public final class SyncJob implements AutoCloseable {
         if (!isRunning()) {
             return stopWaiting();
         }
+        long stopping = System.nanoTime();
         try {
             String savepoint = current.client
                     .stopWithSavepoint(false, settings.savepointDir(), SavepointFormatType.CANONICAL)
@@ -207,7 +208,8 @@ public final class SyncJob implements AutoCloseable {
             current.savepoint = savepoint;
             RestorePointer.load(pointerFile).recordSavepoint(current.jobId.toString(), savepoint);
             awaitEnd(current, CANCEL_TIMEOUT);
-            LOG.info("Sync job {} stopped with savepoint {}", current.jobId, savepoint);
+            LOG.info("Sync job {} stopped with savepoint {} in {} ms", current.jobId, savepoint,
+                    (System.nanoTime() - stopping) / 1_000_000);
             return state();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
