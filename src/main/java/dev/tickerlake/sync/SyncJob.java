@@ -21,6 +21,7 @@ import dev.tickerlake.sync.FlinkCluster.RunningJob;
 import dev.tickerlake.sync.SyncJobState.Checkpoint;
 import dev.tickerlake.sync.SyncJobState.Failure;
 import dev.tickerlake.sync.SyncJobState.Status;
+import dev.tickerlake.sync.kryo.CdcMultiplexRecordSerializer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -526,6 +527,12 @@ public final class SyncJob implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, settings.checkpointTimeout());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (settings.objectReuse()) {
+            conf.set(PipelineOptions.OBJECT_REUSE, true);
+        }
+        if (settings.compactCdcSerializer()) {
+            conf.set(PipelineOptions.SERIALIZATION_CONFIG, CdcMultiplexRecordSerializer.SERIALIZATION_CONFIG);
+        }
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
