@@ -588,6 +588,10 @@ public final class SyncJob implements AutoCloseable {
         kafkaOptions(from).forEach((k, v) -> args.addAll(List.of("--kafka_conf", k + "=" + v)));
         // Paimon's S3 file IO reads these from the catalog options; they are never written into a table.
         settings.s3().options().forEach((k, v) -> args.addAll(List.of("--catalog_conf", k + "=" + v)));
+        if (settings.keepDirectoryMarkers()) {
+            // Paimon's S3 file IO hands s3.* to Hadoop's S3A as fs.s3a.*
+            args.addAll(List.of("--catalog_conf", "s3.directory.marker.retention=keep"));
+        }
         settings.tableOptions().forEach((k, v) -> args.addAll(List.of("--table_conf", k + "=" + v)));
         ActionFactory factory =
                 FactoryUtil.discoverFactory(ActionFactory.class.getClassLoader(), ActionFactory.class, ACTION);

@@ -53,6 +53,9 @@ import dev.tickerlake.support.Durations;
  * @param compactCdcSerializer the action's parse-to-writer records ({@code CdcMultiplexRecord}) cross the network with
  *                           tickerlake's Kryo serializer for them, registered by {@code pipeline.serialization-config},
  *                           instead of Kryo's reflective one (Flink's default: off)
+ * @param keepDirectoryMarkers the job's S3 client (Hadoop's S3A in Paimon's S3 file IO) keeps directory markers
+ *                           instead of deleting the markers of a new file's parents after each write (S3A's
+ *                           default): one request less per file a commit writes
  */
 public record SyncJobSettings(
         String warehouse,
@@ -84,7 +87,8 @@ public record SyncJobSettings(
         Duration checkpointTimeout,
         String jobName,
         boolean objectReuse,
-        boolean compactCdcSerializer) {
+        boolean compactCdcSerializer,
+        boolean keepDirectoryMarkers) {
 
     /** Flink's restart strategies tickerlake offers for the sync job. */
     public enum RestartStrategy {
@@ -231,6 +235,7 @@ public record SyncJobSettings(
         private String jobName = "tickerlake-paimon-sync";
         private boolean objectReuse;
         private boolean compactCdcSerializer;
+        private boolean keepDirectoryMarkers;
 
         private Builder() {
         }
@@ -399,12 +404,18 @@ public record SyncJobSettings(
             return this;
         }
 
+        /** S3A's {@code directory.marker.retention=keep} for the job's catalog; off (S3A's default) unless set. */
+        public Builder keepDirectoryMarkers(boolean keepDirectoryMarkers) {
+            this.keepDirectoryMarkers = keepDirectoryMarkers;
+            return this;
+        }
+
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
                     restPort, flinkMode, jobManager, jobJar, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
                     restartResetAfter, savepointTimeout, checkpointStall, checkpointTimeout, jobName,
-                    objectReuse, compactCdcSerializer);
+                    objectReuse, compactCdcSerializer, keepDirectoryMarkers);
         }
     }
 
@@ -530,6 +541,10 @@ public record SyncJobSettings(
 
         public void setCompactCdcSerializer(String compactCdcSerializer) {
             builder.compactCdcSerializer(Boolean.parseBoolean(compactCdcSerializer.trim()));
+        }
+
+        public void setKeepDirectoryMarkers(String keepDirectoryMarkers) {
+            builder.keepDirectoryMarkers(Boolean.parseBoolean(keepDirectoryMarkers.trim()));
         }
 
         public SyncJobSettings build() {

@@ -86,10 +86,12 @@ class SyncJobRecoveryIT extends SyncJobITSupport {
     @Test
     void aSavepointOfFlinksDefaultSerializationResumesWithTickerlakesAndBackLosingAndRepeatingNothing()
             throws Exception {
-        // An upgrade: the job stopped by a tickerlake without object reuse and the compact CdcMultiplexRecord
-        // serializer resumes with both (and a downgrade the other way): no state holds the record.
+        // An upgrade: a job stopped by a tickerlake with Flink's and S3A's defaults resumes with object reuse, the
+        // compact CdcMultiplexRecord serializer and kept directory markers (and a downgrade the other way): no state
+        // holds the record, and S3A reads either kind of directory.
         SyncJobSettings stock = settings("serializers").build();
-        SyncJobSettings tuned = settings("serializers").objectReuse(true).compactCdcSerializer(true).build();
+        SyncJobSettings tuned = settings("serializers").objectReuse(true).compactCdcSerializer(true)
+                .keepDirectoryMarkers(true).build();
         createTopic(stock.topic(), 3);
         ExpectedTables expected = new ExpectedTables();
         TradeStream stream = new TradeStream(stock.topic(), List.of("KRW-BTC", "KRW-ETH"), expected);
