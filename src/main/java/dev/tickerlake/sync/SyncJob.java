@@ -21,6 +21,7 @@ import dev.tickerlake.sync.FlinkCluster.RunningJob;
 import dev.tickerlake.sync.SyncJobState.Checkpoint;
 import dev.tickerlake.sync.SyncJobState.Failure;
 import dev.tickerlake.sync.SyncJobState.Status;
+import dev.tickerlake.sync.kryo.CdcMultiplexRecordSerializer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -528,6 +529,12 @@ public final class SyncJob implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, settings.checkpointTimeout());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (settings.objectReuse()) {
+            conf.set(PipelineOptions.OBJECT_REUSE, true);
+        }
+        if (settings.compactCdcSerializer()) {
+            conf.set(PipelineOptions.SERIALIZATION_CONFIG, CdcMultiplexRecordSerializer.SERIALIZATION_CONFIG);
+        }
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
@@ -583,6 +590,10 @@ public final class SyncJob implements AutoCloseable {
         kafkaOptions(from).forEach((k, v) -> args.addAll(List.of("--kafka_conf", k + "=" + v)));
         // Paimon's S3 file IO reads these from the catalog options; they are never written into a table.
         settings.s3().options().forEach((k, v) -> args.addAll(List.of("--catalog_conf", k + "=" + v)));
+        if (settings.keepDirectoryMarkers()) {
+            // Paimon's S3 file IO hands s3.* to Hadoop's S3A as fs.s3a.*
+            args.addAll(List.of("--catalog_conf", "s3.directory.marker.retention=keep"));
+        }
         settings.tableOptions().forEach((k, v) -> args.addAll(List.of("--table_conf", k + "=" + v)));
         ActionFactory factory =
                 FactoryUtil.discoverFactory(ActionFactory.class.getClassLoader(), ActionFactory.class, ACTION);

@@ -48,6 +48,14 @@ import dev.tickerlake.support.Durations;
  * @param checkpointTimeout  how long one checkpoint may take before Flink fails it, and with it the job, which then
  *                           restarts from its last checkpoint (a write S3 keeps refusing or never answers)
  * @param jobName            Flink job name; also names the restore pointer file
+ * @param objectReuse        Flink's {@code pipeline.object-reuse}: chained operators pass records without a copy
+ *                           (Flink's default: off)
+ * @param compactCdcSerializer the action's parse-to-writer records ({@code CdcMultiplexRecord}) cross the network with
+ *                           tickerlake's Kryo serializer for them, registered by {@code pipeline.serialization-config},
+ *                           instead of Kryo's reflective one (Flink's default: off)
+ * @param keepDirectoryMarkers the job's S3 client (Hadoop's S3A in Paimon's S3 file IO) keeps directory markers
+ *                           instead of deleting the markers of a new file's parents after each write (S3A's
+ *                           default): one request less per file a commit writes
  */
 public record SyncJobSettings(
         String warehouse,
@@ -77,7 +85,10 @@ public record SyncJobSettings(
         Duration savepointTimeout,
         Duration checkpointStall,
         Duration checkpointTimeout,
-        String jobName) {
+        String jobName,
+        boolean objectReuse,
+        boolean compactCdcSerializer,
+        boolean keepDirectoryMarkers) {
 
     /** Flink's restart strategies tickerlake offers for the sync job. */
     public enum RestartStrategy {
@@ -222,6 +233,9 @@ public record SyncJobSettings(
         private Duration checkpointStall = Duration.ofSeconds(60);
         private Duration checkpointTimeout = Duration.ofMinutes(2);
         private String jobName = "tickerlake-paimon-sync";
+        private boolean objectReuse;
+        private boolean compactCdcSerializer;
+        private boolean keepDirectoryMarkers;
 
         private Builder() {
         }
@@ -378,11 +392,30 @@ public record SyncJobSettings(
             return this;
         }
 
+        /** Flink's {@code pipeline.object-reuse} for the job; off (Flink's default) unless set. */
+        public Builder objectReuse(boolean objectReuse) {
+            this.objectReuse = objectReuse;
+            return this;
+        }
+
+        /** tickerlake's Kryo serializer for the action's {@code CdcMultiplexRecord}; off unless set. */
+        public Builder compactCdcSerializer(boolean compactCdcSerializer) {
+            this.compactCdcSerializer = compactCdcSerializer;
+            return this;
+        }
+
+        /** S3A's {@code directory.marker.retention=keep} for the job's catalog; off (S3A's default) unless set. */
+        public Builder keepDirectoryMarkers(boolean keepDirectoryMarkers) {
+            this.keepDirectoryMarkers = keepDirectoryMarkers;
+            return this;
+        }
+
         public SyncJobSettings build() {
             return new SyncJobSettings(warehouse, s3, bootstrapServers, topic, consumerGroup, database, partitionKeys,
                     tableOptions, typeMapping, checkpointInterval, checkpointDir, savepointDir, localDir, parallelism,
                     restPort, flinkMode, jobManager, jobJar, restartStrategy, restartAttempts, restartInterval, restartDelay, restartMaxDelay,
-                    restartResetAfter, savepointTimeout, checkpointStall, checkpointTimeout, jobName);
+                    restartResetAfter, savepointTimeout, checkpointStall, checkpointTimeout, jobName,
+                    objectReuse, compactCdcSerializer, keepDirectoryMarkers);
         }
     }
 
@@ -500,6 +533,18 @@ public record SyncJobSettings(
 
         public void setCheckpointTimeout(String checkpointTimeout) {
             builder.checkpointTimeout(Durations.parse(checkpointTimeout));
+        }
+
+        public void setObjectReuse(String objectReuse) {
+            builder.objectReuse(Boolean.parseBoolean(objectReuse.trim()));
+        }
+
+        public void setCompactCdcSerializer(String compactCdcSerializer) {
+            builder.compactCdcSerializer(Boolean.parseBoolean(compactCdcSerializer.trim()));
+        }
+
+        public void setKeepDirectoryMarkers(String keepDirectoryMarkers) {
+            builder.keepDirectoryMarkers(Boolean.parseBoolean(keepDirectoryMarkers.trim()));
         }
 
         public SyncJobSettings build() {

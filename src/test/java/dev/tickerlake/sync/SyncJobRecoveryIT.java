@@ -84,6 +84,44 @@ class SyncJobRecoveryIT extends SyncJobITSupport {
     }
 
     @Test
+    void aSavepointOfFlinksDefaultSerializationResumesWithTickerlakesAndBackLosingAndRepeatingNothing()
+            throws Exception {
+        // An upgrade: a job stopped by a tickerlake with Flink's and S3A's defaults resumes with object reuse, the
+        // compact CdcMultiplexRecord serializer and kept directory markers (and a downgrade the other way): no state
+        // holds the record, and S3A reads either kind of directory.
+        SyncJobSettings stock = settings("serializers").build();
+        SyncJobSettings tuned = settings("serializers").objectReuse(true).compactCdcSerializer(true)
+                .keepDirectoryMarkers(true).build();
+        createTopic(stock.topic(), 3);
+        ExpectedTables expected = new ExpectedTables();
+        TradeStream stream = new TradeStream(stock.topic(), List.of("KRW-BTC", "KRW-ETH"), expected);
+        stream.start(50, 100);
+        String savepoint;
+        try (SyncJob job = new SyncJob(stock, cluster)) {
+            job.start();
+            awaitSomeTradesVisible(stock.database());
+            savepoint = job.stopWithSavepoint(Duration.ofSeconds(60)).lastSavepoint();
+            assertThat(savepoint).startsWith(stock.savepointDir());
+        }
+        try (SyncJob job = new SyncJob(tuned, cluster)) {
+            SyncJobState resumed = job.start();
+            assertThat(resumed.status()).isEqualTo(Status.RUNNING);
+            assertThat(resumed.resumedFrom()).isEqualTo(savepoint);
+            stream.awaitMoreSent(500);
+            savepoint = job.stopWithSavepoint(Duration.ofSeconds(60)).lastSavepoint();
+            assertThat(savepoint).startsWith(tuned.savepointDir());
+        }
+        try (SyncJob job = new SyncJob(stock, cluster)) {
+            assertThat(job.start().resumedFrom()).isEqualTo(savepoint);
+            stream.awaitMoreSent(500);
+            stream.stop();
+            awaitTableEquals(stock.database(), "trade", TRADE_KEY, expected);
+            awaitTableEquals(stock.database(), "ticker", TICKER_KEY, expected);
+            assertThat(tables.appendedRecords(stock.database(), "trade")).isEqualTo(stream.tradesSent());
+        }
+    }
+
+    @Test
     void cancelledWithoutSavepointThenStartedByANewProcessResumesFromTheRetainedCheckpoint() throws Exception {
         SyncJobSettings settings = settings("cancel").build();
         createTopic(settings.topic(), 3);

@@ -289,6 +289,16 @@ final class Pipeline {
     /** Paimon's action alone on the envelopes of upbit-cdc, into database {@code database}; rows/s. */
     private double syncAlone(String name, Servers servers, Workload workload, String database, String label,
                              Map<String, String> tableOptions) throws Exception {
+        // tickerlake's settings of the job beyond table options (a variant of figure 9 may turn one off, e.g.
+        // "flink.object-reuse=false"); the stock baseline runs with Flink's and S3A's defaults.
+        Map<String, String> flink = new LinkedHashMap<>();
+        tableOptions = new LinkedHashMap<>(tableOptions);
+        for (String key : List.of("flink.object-reuse", "flink.compact-cdc-serializer",
+                "paimon.keep-directory-markers")) {
+            String variant = tableOptions.remove(key);
+            flink.put(key, database.equals("stock") ? "false"
+                    : variant != null ? variant : Config.application("tickerlake." + key));
+        }
         SyncJobSettings settings = SyncJobSettings.builder()
                 .warehouse(WAREHOUSE)
                 .s3(servers.s3Settings())
@@ -303,6 +313,9 @@ final class Pipeline {
                 .localDir(servers.dir().resolve("sync-" + database))
                 .parallelism(Integer.parseInt(Config.application("tickerlake.flink.parallelism")))
                 .jobName("bench-" + database)
+                .objectReuse(Boolean.parseBoolean(flink.get("flink.object-reuse")))
+                .compactCdcSerializer(Boolean.parseBoolean(flink.get("flink.compact-cdc-serializer")))
+                .keepDirectoryMarkers(Boolean.parseBoolean(flink.get("paimon.keep-directory-markers")))
                 .build();
         try (SyncJob job = new SyncJob(settings)) {
             long start = System.nanoTime();
