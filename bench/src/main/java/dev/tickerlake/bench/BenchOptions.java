@@ -32,6 +32,9 @@ final class BenchOptions {
         values.put("scale-runs", quick ? "1" : "3");
         values.put("cdc-frames", quick ? "5000" : "100000");
         values.put("throughput-checkpoint", "2s");
+        // Figures 1 and 4: tickerlake settings for its runs, key=value;key=value (e.g.
+        // tickerlake.cdc.envelope-max-rows=1); empty: application.properties as packaged.
+        values.put("tickerlake", "");
         // Paimon's own default is bucket -1 (dynamic), which kafka_sync_database's default combined sink rejects
         // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
         values.put("stock-options", "bucket=1");
@@ -146,6 +149,21 @@ final class BenchOptions {
 
     int variantFrames() {
         return integer("variant-frames");
+    }
+
+    /** The {@code --tickerlake=} settings for figure 1's and figure 4's tickerlake runs. */
+    Map<String, String> tickerlakeSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String pair : values.get("tickerlake").split(";")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            if (!pair.contains("=")) {
+                throw new IllegalArgumentException("--tickerlake wants key=value;key=value, got " + pair);
+            }
+            settings.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+        }
+        return settings;
     }
 
     int cdcFrames() {
