@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.tickerlake.upbit.FrameParser;
 import dev.tickerlake.upbit.FrameRejectedException;
@@ -13,7 +16,11 @@ import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bean the CDC route calls once per batch of raw records (camel-kafka's batching consumer hands it a poll's
@@ -31,7 +38,8 @@ import org.apache.kafka.common.utils.Utils;
  * batches and restarts, as the one-row envelopes keyed {@code table|pk} did. An envelope of several rows cannot be
  * keyed by all of them, and keying it by its first row would scatter the others' keys over partitions. So each row's
  * partition is computed from its own key exactly as Kafka's default partitioner does ({@code murmur2} of the UTF-8
- * key modulo the partition count, {@code tickerlake.kafka.partitions}, which tickerlake creates the topic with), rows
+ * key modulo the topic's partition count, asked from Kafka once: the topic may exist with another count than
+ * {@code tickerlake.kafka.partitions}, and an explicit partition beyond it would fail every send), rows
  * are grouped per partition and table, and each envelope is sent to that partition explicitly (header {@code kafka.PARTITION_KEY};
  * its key is its first row's, which lands there too). One key's rows are of one table: within a partition and table,
  * envelopes close and leave in the order of their rows (a row of other columns closes the open one first).
@@ -47,6 +55,9 @@ public final class CdcBatch {
     public static final String ERROR_MESSAGE = "tickerlake-error-message";
     private static final String KAFKA_KEY = "kafka.KEY";
     private static final int TABLES = CdcTable.values().length;
+    private static final Logger LOG = LoggerFactory.getLogger(CdcBatch.class);
+    /** Where the route sends envelopes (routes/ticker-cdc.camel.yaml). */
+    private static final String CDC_TOPIC = "upbit-cdc";
 
     private final CdcMapper mapper;
     private final CanalJsonEncoder encoder;
@@ -54,21 +65,37 @@ public final class CdcBatch {
     private final FrameParser frames;
     private final int maxRows;
     private final int maxBytes;
-    private final int partitions;
+    /** Where to ask for {@code upbit-cdc}'s partition count; null when it was given. */
+    private final String bootstrapServers;
+    /** Partitions of {@code upbit-cdc}; 0 until known. */
+    private volatile int partitions;
 
     /** One row per envelope. @see CdcMapper#CdcMapper(int, String) */
     public CdcBatch(int maxFrameBytes, String stringType) {
-        this(maxFrameBytes, stringType, 1, Integer.MAX_VALUE, 1);
+        this(maxFrameBytes, stringType, 1, Integer.MAX_VALUE, null, 1);
     }
 
     /**
-     * @param maxRows    most rows in one envelope (1: one envelope per frame, as before)
-     * @param maxBytes   most bytes of one envelope of several rows
-     * @param partitions partitions of {@code upbit-cdc} (what the rows' keys are hashed over)
+     * @param maxRows          most rows in one envelope (1: one envelope per frame, as before)
+     * @param maxBytes         most bytes of one envelope of several rows
+     * @param bootstrapServers the Kafka cluster of {@code upbit-cdc}: its partition count (what the rows' keys are
+     *                         hashed over) is asked there before the first envelope of several rows, since the topic
+     *                         may exist with another count than {@code tickerlake.kafka.partitions}
      * @see CdcMapper#CdcMapper(int, String)
      */
-    public CdcBatch(int maxFrameBytes, String stringType, int maxRows, int maxBytes, int partitions) {
-        if (maxRows < 1 || maxBytes < 1 || partitions < 1) {
+    public CdcBatch(int maxFrameBytes, String stringType, int maxRows, int maxBytes, String bootstrapServers) {
+        this(maxFrameBytes, stringType, maxRows, maxBytes, bootstrapServers, 0);
+    }
+
+    /** As {@link #CdcBatch(int, String, int, int, String)} on a topic of {@code partitions} partitions (tests). */
+    public static CdcBatch withPartitions(int maxFrameBytes, String stringType, int maxRows, int maxBytes,
+                                          int partitions) {
+        return new CdcBatch(maxFrameBytes, stringType, maxRows, maxBytes, null, partitions);
+    }
+
+    private CdcBatch(int maxFrameBytes, String stringType, int maxRows, int maxBytes, String bootstrapServers,
+                     int partitions) {
+        if (maxRows < 1 || maxBytes < 1 || (bootstrapServers == null && partitions < 1)) {
             throw new IllegalArgumentException("max rows, max bytes and partitions must be at least 1, were "
                     + maxRows + ", " + maxBytes + ", " + partitions);
         }
@@ -77,7 +104,36 @@ public final class CdcBatch {
         this.frames = new FrameParser(maxFrameBytes);
         this.maxRows = maxRows;
         this.maxBytes = maxBytes;
+        this.bootstrapServers = bootstrapServers;
         this.partitions = partitions;
+    }
+
+    /**
+     * The partition count of {@code upbit-cdc}, asked once (Kafka's default partitioner hashes a key over the count it
+     * sees too). Throws while Kafka cannot answer: the route retries the batch.
+     */
+    private int partitions() {
+        int known = partitions;
+        if (known > 0) {
+            return known;
+        }
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.CLIENT_ID_CONFIG, "tickerlake-cdc-partitions"))) {
+            known = admin.describeTopics(List.of(CDC_TOPIC)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(CDC_TOPIC).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted asking Kafka for the partitions of " + CDC_TOPIC, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot ask Kafka for the partitions of " + CDC_TOPIC + ": " + e, e);
+        }
+        LOG.info("{} has {} partitions: envelopes of up to {} rows ({} bytes) go to the partition of their rows' keys",
+                CDC_TOPIC, known, maxRows, maxBytes);
+        partitions = known;
+        return known;
     }
 
     /**
@@ -105,6 +161,7 @@ public final class CdcBatch {
     }
 
     public Result map(List<Exchange> records) {
+        int partitions = maxRows == 1 ? 1 : partitions();
         List<Message> envelopes = new ArrayList<>(maxRows == 1 ? records.size() : partitions * 4);
         List<Message> deadLetters = new ArrayList<>();
         // One envelope being filled per partition and table: rows of different tables never share a key, so their

@@ -49,7 +49,7 @@ class CdcBatchGroupingTest {
     void maxRowsOneGivesTheOneRowEnvelopesOfBeforeByteForByteWithTheirKeysAndNoPartition() {
         List<String> frames = Frames.all();
         CdcMapper mapper = new CdcMapper(65536, "text");
-        CdcBatch.Result result = new CdcBatch(65536, "text", 1, 1000, PARTITIONS).map(records(frames));
+        CdcBatch.Result result = CdcBatch.withPartitions(65536, "text", 1, 1000, PARTITIONS).map(records(frames));
 
         assertThat(result.envelopes()).hasSize(frames.size());
         assertThat(result.rows()).isEqualTo(frames.size());
@@ -80,8 +80,8 @@ class CdcBatchGroupingTest {
     @Test
     void rowsGoToThePartitionOfTheirOwnKeyInOrderAndPaimonReadsTheSameRecords() throws IOException {
         List<String> frames = mixedFrames(600);
-        CdcBatch.Result grouped = new CdcBatch(65536, "text", 7, 262144, PARTITIONS).map(records(frames));
-        CdcBatch.Result single = new CdcBatch(65536, "text", 1, 262144, PARTITIONS).map(records(frames));
+        CdcBatch.Result grouped = CdcBatch.withPartitions(65536, "text", 7, 262144, PARTITIONS).map(records(frames));
+        CdcBatch.Result single = CdcBatch.withPartitions(65536, "text", 1, 262144, PARTITIONS).map(records(frames));
 
         assertThat(grouped.deadLetters()).isEmpty();
         assertThat(grouped.rows()).isEqualTo(frames.size());
@@ -133,7 +133,7 @@ class CdcBatchGroupingTest {
     @Test
     void anEnvelopeHoldsOneTableAndOneColumnListAndItsNewestTimestamp() throws IOException {
         List<String> frames = mixedFrames(300);
-        CdcBatch.Result result = new CdcBatch(65536, "text", 100, 262144, PARTITIONS).map(records(frames));
+        CdcBatch.Result result = CdcBatch.withPartitions(65536, "text", 100, 262144, PARTITIONS).map(records(frames));
         boolean depthsSplit = false;
         for (Message envelope : result.envelopes()) {
             JsonNode root = JSON.readTree(envelope.getBody(byte[].class));
@@ -169,7 +169,7 @@ class CdcBatchGroupingTest {
         int perRow = mapper.encoder().data(row).length + 1;
         int limit = one + 3 * perRow;
 
-        CdcBatch.Result result = new CdcBatch(65536, "text", 100, limit, PARTITIONS).map(records(frames));
+        CdcBatch.Result result = CdcBatch.withPartitions(65536, "text", 100, limit, PARTITIONS).map(records(frames));
 
         // 4 rows fit, a fifth would not: 12 full envelopes and one of the last 2 rows.
         List<Integer> sizes = new ArrayList<>();
@@ -179,7 +179,7 @@ class CdcBatchGroupingTest {
         }
         assertThat(sizes).hasSize(13).containsOnly(4, 2).endsWith(2);
 
-        CdcBatch.Result tiny = new CdcBatch(65536, "text", 100, 10, PARTITIONS).map(records(frames));
+        CdcBatch.Result tiny = CdcBatch.withPartitions(65536, "text", 100, 10, PARTITIONS).map(records(frames));
         assertThat(tiny.envelopes()).hasSize(50);
         assertThat(tiny.envelopes().get(0).getBody(byte[].class)).isEqualTo(mapper.encoder().encode(row));
     }
@@ -189,7 +189,7 @@ class CdcBatchGroupingTest {
         List<String> frames = List.of(ticker("KRW-BTC", 1714521600001L), "{not json",
                 ticker("KRW-BTC", 1714521600002L), "{\"type\":\"ticker\"}", ticker("KRW-BTC", 1714521600003L));
 
-        CdcBatch.Result result = new CdcBatch(65536, "text", 100, 262144, PARTITIONS).map(records(frames));
+        CdcBatch.Result result = CdcBatch.withPartitions(65536, "text", 100, 262144, PARTITIONS).map(records(frames));
 
         assertThat(result.rows()).isEqualTo(3);
         assertThat(result.envelopes()).hasSize(1);
