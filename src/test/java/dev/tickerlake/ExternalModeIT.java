@@ -157,6 +157,8 @@ class ExternalModeIT {
         settings.put("tickerlake.cdc.retry-attempts", "0");
         settings.put("tickerlake.cdc.send-timeout", "2000");
         settings.put("camel.component.kafka.request-timeout-ms", "1000");
+        // One envelope per frame: the test looks for each frame's own envelope.
+        settings.put("tickerlake.cdc.envelope-max-rows", "1");
         try (RunningTickerlake app = RunningTickerlake.start(dataDir, settings)) {
             client.send("upbit-ticker", "KRW-BTC", frames.get(0));
             await().atMost(Duration.ofSeconds(30)).until(() -> envelopes(client, mapper, frames.subList(0, 1)));

@@ -77,10 +77,13 @@ class MonitoringIT {
         assertThat(read(SOURCE, "Connected").asBoolean()).isTrue();
         long framesBefore = read(SOURCE, "FramesIn").asLong();
         long envelopesBefore = read(CDC, "EnvelopesOut").asLong();
+        long rowsBefore = read(CDC, "RowsOut").asLong();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(read(SOURCE, "FramesIn").asLong()).isGreaterThan(framesBefore + 100);
             assertThat(read(SOURCE, "FramesPerSecond").asDouble()).isPositive();
-            assertThat(read(CDC, "EnvelopesOut").asLong()).isGreaterThan(envelopesBefore + 100);
+            // An envelope holds one or more rows (tickerlake.cdc.envelope-max-rows): one per frame mapped.
+            assertThat(read(CDC, "RowsOut").asLong()).isGreaterThan(rowsBefore + 100);
+            assertThat(read(CDC, "EnvelopesOut").asLong()).isGreaterThan(envelopesBefore);
         });
         assertThat(read(CDC, "DeadLetters").asLong()).isZero();
 
@@ -275,6 +278,7 @@ class MonitoringIT {
                     .contains("tickerlake_source_frames_rate_per_second{source=\"synthetic\"}")
                     .contains("tickerlake_source_connected{source=\"synthetic\"} 1.0")
                     .contains("tickerlake_cdc_envelopes_total")
+                    .contains("tickerlake_cdc_rows_total")
                     .contains("tickerlake_cdc_dead_letters_total 0.0")
                     .contains("tickerlake_sync_job_state{state=\"RUNNING\"} 1.0")
                     .contains("tickerlake_sync_job_restarts")
@@ -286,6 +290,8 @@ class MonitoringIT {
                     .contains("camel_exchanges_total")
                     .contains("jvm_memory_used_bytes");
             assertThat(value(metrics, "tickerlake_cdc_envelopes_total")).isPositive();
+            assertThat(value(metrics, "tickerlake_cdc_rows_total"))
+                    .isGreaterThanOrEqualTo(value(metrics, "tickerlake_cdc_envelopes_total"));
         });
     }
 

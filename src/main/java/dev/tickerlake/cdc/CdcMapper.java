@@ -29,7 +29,17 @@ public final class CdcMapper {
 
     /** The envelope of {@code frame}; throws {@link FrameRejectedException} (only) when it cannot be mapped. */
     public Envelope map(byte[] frame) {
-        Row row = rows.map(parser.parse(frame));
+        Row row = row(frame);
         return new Envelope(row.table().tableName(), row.key(), encoder.encode(row));
+    }
+
+    /** The row of {@code frame}, for a batch that puts several rows in one envelope; throws like {@link #map}. */
+    public Row row(byte[] frame) {
+        return rows.map(parser.parse(frame));
+    }
+
+    /** The encoder of this mapper's envelopes. */
+    public CanalJsonEncoder encoder() {
+        return encoder;
     }
 }

@@ -48,18 +48,27 @@ final class PaimonCanalReader {
     private final CanalRecordParser parser = new CanalRecordParser(TypeMapping.defaultMapping(), List.of());
 
     Parsed read(byte[] envelope) {
+        List<Parsed> parsed = readAll(envelope);
+        if (parsed.size() != 1) {
+            throw new AssertionError("Paimon parsed " + parsed.size() + " records from one envelope");
+        }
+        return parsed.get(0);
+    }
+
+    /** Every record Paimon parses from one envelope (one per row of its {@code data}), in order. */
+    List<Parsed> readAll(byte[] envelope) {
         try {
             CdcSourceRecord source = deserializer.deserialize(envelope);
             List<RichCdcMultiplexRecord> records = new ArrayList<>();
             parser.flatMap(source, new ListCollector<>(records));
-            if (records.size() != 1) {
-                throw new AssertionError("Paimon parsed " + records.size() + " records from one envelope");
+            List<Parsed> parsed = new ArrayList<>();
+            for (RichCdcMultiplexRecord record : records) {
+                GenericRow row = CdcRecordUtils.toGenericRow(record.toRichCdcRecord().toCdcRecord(),
+                                record.cdcSchema().fields(), true)
+                        .orElseThrow(() -> new AssertionError("Paimon could not convert the row: " + record));
+                parsed.add(new Parsed(record, row));
             }
-            RichCdcMultiplexRecord record = records.get(0);
-            GenericRow row = CdcRecordUtils.toGenericRow(record.toRichCdcRecord().toCdcRecord(),
-                            record.cdcSchema().fields(), true)
-                    .orElseThrow(() -> new AssertionError("Paimon could not convert the row: " + record));
-            return new Parsed(record, row);
+            return parsed;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

@@ -107,7 +107,9 @@ class TickerCdcIT {
                 "tickerlake.source", "replay",
                 "tickerlake.replay.file", replay.toString(),
                 "tickerlake.replay.speed", "0",
-                "tickerlake.cdc.max-frame-bytes", String.valueOf(MAX_FRAME_BYTES)))) {
+                "tickerlake.cdc.max-frame-bytes", String.valueOf(MAX_FRAME_BYTES),
+                // One envelope per frame, byte for byte the mapper's (EnvelopeRowsTablesIT: several per envelope).
+                "tickerlake.cdc.envelope-max-rows", "1"))) {
             KafkaTestClient kafka = new KafkaTestClient(app.property("tickerlake.kafka.bootstrap-servers"));
 
             firstPass = kafka.read("upbit-cdc", expectedEnvelopes, Duration.ofSeconds(60));
@@ -167,7 +169,9 @@ class TickerCdcIT {
         try (RunningTickerlake app = RunningTickerlake.start(data, Map.of(
                 "tickerlake.source", "none",
                 "tickerlake.cdc.group-id", "tickerlake-cdc-again",
-                "tickerlake.cdc.max-frame-bytes", String.valueOf(MAX_FRAME_BYTES)))) {
+                "tickerlake.cdc.max-frame-bytes", String.valueOf(MAX_FRAME_BYTES),
+                // One envelope per frame, byte for byte the mapper's (EnvelopeRowsTablesIT: several per envelope).
+                "tickerlake.cdc.envelope-max-rows", "1"))) {
             KafkaTestClient kafka = new KafkaTestClient(app.property("tickerlake.kafka.bootstrap-servers"));
             List<ConsumerRecord<String, byte[]>> both = kafka.read("upbit-cdc", 2 * expectedEnvelopes, Duration.ofSeconds(60));
             assertThat(both).hasSize(2 * expectedEnvelopes);

@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
                 "tickerlake.cdc.send-timeout=30000",
                 "tickerlake.cdc.producer-batch-bytes=262144",
                 "tickerlake.cdc.max-frame-bytes=65536",
-                "tickerlake.cdc.string-type=text"},
+                "tickerlake.cdc.string-type=text",
+                "tickerlake.cdc.envelope-max-rows=1",
+                "tickerlake.cdc.envelope-max-bytes=262144",
+                "tickerlake.kafka.bootstrap-servers=127.0.0.1:9"},
         advices = @AdviceRouteMapping(route = "ticker-cdc", advice = TickerCdcRouteTest.FromDirect.class),
         // The kafka: producers become mocks that send nothing: mock:kafka:upbit-cdc, mock:kafka:upbit-dlq.
         mockEndpointsAndSkip = "kafka:*")

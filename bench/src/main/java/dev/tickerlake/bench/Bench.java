@@ -372,7 +372,9 @@ public final class Bench {
             }
             Progress.say("== figure 4: CDC route alone, run %d/%d, %,d frames", run, options.runs(), options.cdcFrames());
             CdcRoute.Run r = route.run("cdc-route-" + run, options.cdcFrames(), options.markets());
+            long rows = options.cdcFrames() - r.deadLetters();
             figure("cdc.route").add(r.framesPerSecond()).detail("run" + run, Map.of("envelopes", r.envelopes(),
+                    "rowsPerEnvelope", r.envelopes() == 0 ? 0 : Math.round(100.0 * rows / r.envelopes()) / 100.0,
                     "deadLetters", r.deadLetters(), "complete", r.complete()));
             ran("figure 4 (route)");
         }

@@ -32,19 +32,23 @@ final class BenchOptions {
         values.put("scale-runs", quick ? "1" : "3");
         values.put("cdc-frames", quick ? "5000" : "100000");
         values.put("throughput-checkpoint", "2s");
+        // Figures 1 and 4: tickerlake settings for its runs, key=value;key=value (e.g.
+        // tickerlake.cdc.envelope-max-rows=1); empty: application.properties as packaged.
+        values.put("tickerlake", "");
         // Paimon's own default is bucket -1 (dynamic), which kafka_sync_database's default combined sink rejects
         // ("Combine mode Sink only supports FIXED bucket mode"): a fixed bucket is the one option it requires.
         values.put("stock-options", "bucket=1");
-        // Figure 9: each a change to tickerlake's table options (key= removes one), synced alone on the same envelopes.
-        // Default: tickerlake's options with each of its tunings taken back (bucket 4 was the first choice).
-        values.put("variants", "bucket=4;file.format.per.level=,changelog-file.format=;"
-                + "num-sorted-run.stop-trigger=,sort-spill-threshold=");
+        // Figure 9: each a change to tickerlake's table options (key= removes one) or to its job settings
+        // (flink.<key>= / paimon.<key>=), synced alone on the same envelopes. Default: each of the job settings of
+        // issue 17 taken back (the table options' variants were measured in the 2026-11-27 run: bench/README.md).
+        values.put("variants", "flink.object-reuse=false;flink.compact-cdc-serializer=false;"
+                + "paimon.keep-directory-markers=false");
         values.put("variant-frames", quick ? "5000" : "100000");
-        values.put("freshness-window", quick ? "5s" : "60s");
+        values.put("freshness-window", quick ? "5s" : "30s");
         values.put("freshness-rate", "1000");
         values.put("freshness-markets", "200");
         values.put("freshness-intervals",
-                quick ? "2s" : Config.application("tickerlake.flink.checkpoint-interval") + ",2s");
+                quick ? "2s" : Config.application("tickerlake.flink.checkpoint-interval") + ",1s");
         values.put("tt-rows", quick ? "40000" : "1000000");
         values.put("tt-requests", quick ? "30" : "200");
         values.put("tt-storage", "s3");
@@ -146,6 +150,21 @@ final class BenchOptions {
 
     int variantFrames() {
         return integer("variant-frames");
+    }
+
+    /** The {@code --tickerlake=} settings for figure 1's and figure 4's tickerlake runs. */
+    Map<String, String> tickerlakeSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String pair : values.get("tickerlake").split(";")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            if (!pair.contains("=")) {
+                throw new IllegalArgumentException("--tickerlake wants key=value;key=value, got " + pair);
+            }
+            settings.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+        }
+        return settings;
     }
 
     int cdcFrames() {

@@ -11,7 +11,8 @@ import dev.tickerlake.testing.RunningTickerlake;
  * counted by the topics' end offsets every 100 ms). The last one is known once the route's consumer group has
  * committed every raw offset (the route commits a batch only after Kafka acknowledged its envelopes and dead letters,
  * routes/ticker-cdc.camel.yaml) and the output has stopped growing for 1 s. A batch sent again after a failure adds
- * records out, so their count is no sign of completion.
+ * records out, so their count is no sign of completion. An envelope holds one or more rows
+ * ({@code tickerlake.cdc.envelope-max-rows}): envelopes are counted, rows are the frames less the dead letters.
  */
 final class CdcRoute {
 
@@ -31,6 +32,7 @@ final class CdcRoute {
             Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
             settings.put("tickerlake.source", "none");
             settings.put("tickerlake.paimon.enabled", "false");
+            settings.putAll(options.tickerlakeSettings());
             List<String> out = List.of(Servers.CDC_TOPIC, Servers.DLQ_TOPIC);
             String group = Config.application("tickerlake.cdc.group-id");
             try (RunningTickerlake ignored = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings)) {

@@ -14,30 +14,46 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tickerlake.cdc.CdcMapper;
+import dev.tickerlake.cdc.Envelope;
+import dev.tickerlake.kafka.RetentionSettings;
+import dev.tickerlake.kafka.Topics;
 import dev.tickerlake.sync.SyncJob;
 import dev.tickerlake.sync.SyncJobState;
 import dev.tickerlake.sync.SyncJobSettings;
 import dev.tickerlake.testing.RunningTickerlake;
+import dev.tickerlake.upbit.FrameRejectedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The throughput measurements on one pre-loaded set of frames (one run): tickerlake end to end, then on the envelopes
- * tickerlake left on {@code upbit-cdc}, Paimon's {@code kafka_sync_database} alone (stock table options, then
- * tickerlake's) and a plain Kafka consumer. Each sync reads the same topic into its own database of the same warehouse.
+ * The throughput measurements on one pre-loaded set of frames (one run): tickerlake end to end, then on one-row canal
+ * envelopes of the same frames, Paimon's {@code kafka_sync_database} alone (stock table options, then tickerlake's)
+ * and a plain Kafka consumer. The harness writes those envelopes itself, untimed, to {@link #ONE_ROW_TOPIC} (the
+ * project's mapper, one envelope per frame keyed {@code table|pk}: what tickerlake's route sends with
+ * {@code tickerlake.cdc.envelope-max-rows=1}), whatever format tickerlake's own envelopes on {@code upbit-cdc} take.
+ * Each sync reads that topic into its own database of the same warehouse.
  */
 final class Pipeline {
 
     static final String WAREHOUSE = "s3://paimon/warehouse";
+    /** The baselines' input: one-row canal envelopes of the run's frames, written by the harness. */
+    static final String ONE_ROW_TOPIC = "bench-cdc-one-row";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** The figures of one run; baselines and limit are 0 when not measured. */
     record Run(double endToEnd, double stock, double tickerlakeOptions, double limitRecords, double limitRows,
-               long envelopes, long deadLetters, double firstSnapshotSeconds, double cdcStageSeconds) {
+               long envelopes, long deadLetters, double firstSnapshotSeconds, double cdcStageSeconds,
+               long oneRowEnvelopes) {
     }
 
     /**
@@ -94,6 +110,7 @@ final class Pipeline {
             settings.put("tickerlake.source", "none");
             settings.put("tickerlake.paimon.enabled", "true");
             settings.put("tickerlake.flink.checkpoint-interval", options.throughputCheckpoint().toMillis() + "ms");
+            settings.putAll(options.tickerlakeSettings());
             if (setup != null) {
                 settings.putAll(setup.settings());
             }
@@ -133,18 +150,19 @@ final class Pipeline {
             long envelopes = servers.endOffsets(List.of(Servers.CDC_TOPIC));
             long deadLetters = servers.endOffsets(List.of(Servers.DLQ_TOPIC));
             if (!baselines) {
-                return new Measured(new Run(endToEnd, 0, 0, 0, 0, envelopes, deadLetters, firstSnapshot, cdcStage),
+                return new Measured(new Run(endToEnd, 0, 0, 0, 0, envelopes, deadLetters, firstSnapshot, cdcStage, 0),
                         submitted, stop, cpu, jobDetails);
             }
             long rows = frames - deadLetters;
-            double[] limit = limit(servers, envelopes);
-            Progress.say("%s: plain consumer %,.0f records/s (%,d envelopes, %,d rows)", name, limit[0], envelopes, rows);
+            long oneRow = oneRowEnvelopes(name, servers);
+            double[] limit = limit(servers, oneRow);
+            Progress.say("%s: plain consumer %,.0f records/s (%,d one-row envelopes)", name, limit[0], oneRow);
             double stock = syncAlone(name, servers, workload, "stock", "stock table options",
                     options.stockTableOptions());
             double ours = syncAlone(name, servers, workload, "tickerlake_options", "tickerlake's table options",
                     Config.tableOptions());
-            return new Measured(new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / envelopes, envelopes,
-                    deadLetters, firstSnapshot, cdcStage), 0, null, Map.of(), Map.of());
+            return new Measured(new Run(endToEnd, stock, ours, limit[0], limit[0] * rows / oneRow, envelopes,
+                    deadLetters, firstSnapshot, cdcStage, oneRow), 0, null, Map.of(), Map.of());
         }
     }
 
@@ -230,6 +248,8 @@ final class Pipeline {
             Map<String, String> settings = servers.tickerlakeSettings("tickerlake");
             settings.put("tickerlake.source", "none");
             settings.put("tickerlake.paimon.enabled", "false");
+            // Figure 9 compares table options on one-row envelopes (its wait below counts one envelope per frame).
+            settings.put("tickerlake.cdc.envelope-max-rows", "1");
             try (RunningTickerlake ignored = RunningTickerlake.start(servers.dir().resolve("tickerlake"), settings)) {
                 long deadline = System.nanoTime() + options.phaseTimeout(frames).toNanos();
                 while (servers.endOffsets(List.of(Servers.CDC_TOPIC, Servers.DLQ_TOPIC)) < frames) {
@@ -244,7 +264,7 @@ final class Pipeline {
             if (warmUp && !options.quick()) {
                 // The first sync job in this JVM pays for class loading and JIT: not any variant's cost.
                 Progress.say("%s: one untimed sync first (warm-up)", name);
-                syncAlone(name, servers, workload, "warm_up", "warm-up", Config.tableOptions());
+                syncAlone(name, servers, workload, Servers.CDC_TOPIC, "warm_up", "warm-up", Config.tableOptions());
             }
             // Each option set runs twice, in the order A B C … C B A: a JVM that is still warming up (JIT) favours
             // whatever runs later, and the mirrored order cancels that trend out of the comparison.
@@ -269,7 +289,7 @@ final class Pipeline {
             int i = 0;
             for (String label : order) {
                 rates.computeIfAbsent(label, k -> new ArrayList<>()).add(syncAlone(name, servers, workload,
-                        "options_" + ++i, label.equals("tickerlake") ? "tickerlake's table options" : label,
+                        Servers.CDC_TOPIC, "options_" + ++i, label.equals("tickerlake") ? "tickerlake's table options" : label,
                         sets.get(label)));
             }
             return rates;
@@ -286,9 +306,66 @@ final class Pipeline {
         return JSON.readTree(answer.body());
     }
 
-    /** Paimon's action alone on the envelopes of upbit-cdc, into database {@code database}; rows/s. */
+    /**
+     * Writes the one-row canal envelopes of the frames on the raw topics to {@link #ONE_ROW_TOPIC}, untimed: each raw
+     * partition read in order and mapped by the project's {@link CdcMapper} (one envelope per frame, keyed
+     * {@code table|pk}, placed by Kafka's partitioner), so each key's changes are in order as tickerlake's route would
+     * send them with one row per envelope; a frame it rejects is left out (the route's dead letter). Returns the
+     * envelopes written.
+     */
+    private static long oneRowEnvelopes(String name, Servers servers) throws Exception {
+        int partitions = Integer.parseInt(Config.application("tickerlake.kafka.partitions"));
+        new Topics(servers.bootstrapServers(), ONE_ROW_TOPIC, partitions, 1,
+                RetentionSettings.fromSettings(key -> Config.application(key), true)).ensure();
+        CdcMapper mapper = new CdcMapper(Integer.parseInt(Config.application("tickerlake.cdc.max-frame-bytes")),
+                Config.application("tickerlake.cdc.string-type"));
+        long start = System.nanoTime();
+        long written = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
+            for (String topic : Servers.RAW_TOPICS) {
+                for (var info : consumer.partitionsFor(topic)) {
+                    TopicPartition partition = new TopicPartition(topic, info.partition());
+                    consumer.assign(List.of(partition));
+                    consumer.seekToBeginning(List.of(partition));
+                    long end = consumer.endOffsets(List.of(partition)).get(partition);
+                    while (consumer.position(partition) < end) {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            Envelope envelope;
+                            try {
+                                envelope = mapper.map(record.value());
+                            } catch (FrameRejectedException rejected) {
+                                continue;
+                            }
+                            producer.send(new ProducerRecord<>(ONE_ROW_TOPIC, envelope.key(), envelope.value()));
+                            written++;
+                        }
+                    }
+                }
+            }
+            producer.flush();
+        }
+        Progress.say("%s: %,d one-row envelopes of the same frames on %s (untimed, %.1f s)", name, written,
+                ONE_ROW_TOPIC, Progress.seconds(start, System.nanoTime()));
+        return written;
+    }
+
+    /** Paimon's action alone on the one-row envelopes of {@link #ONE_ROW_TOPIC}, into database {@code database}; rows/s. */
     private double syncAlone(String name, Servers servers, Workload workload, String database, String label,
                              Map<String, String> tableOptions) throws Exception {
+        return syncAlone(name, servers, workload, ONE_ROW_TOPIC, database, label, tableOptions);
+    }
+
+    private double syncAlone(String name, Servers servers, Workload workload, String topic, String database,
+                             String label, Map<String, String> tableOptions) throws Exception {
         // tickerlake's settings of the job beyond table options (a variant of figure 9 may turn one off, e.g.
         // "flink.object-reuse=false"); the stock baseline runs with Flink's and S3A's defaults.
         Map<String, String> flink = new LinkedHashMap<>();
@@ -303,7 +380,7 @@ final class Pipeline {
                 .warehouse(WAREHOUSE)
                 .s3(servers.s3Settings())
                 .bootstrapServers(servers.bootstrapServers())
-                .topic(Servers.CDC_TOPIC)
+                .topic(topic)
                 .consumerGroup("bench-" + database)
                 .database(database)
                 .partitionKeys(List.of(Config.application("tickerlake.paimon.partition-keys").split(",")))
@@ -330,14 +407,14 @@ final class Pipeline {
         }
     }
 
-    /** A plain KafkaConsumer reading every envelope of upbit-cdc from the start: {records/s}. */
+    /** A plain KafkaConsumer reading every one-row envelope of {@link #ONE_ROW_TOPIC} from the start: {records/s}. */
     private static double[] limit(Servers servers, long envelopes) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrapServers(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Servers.CDC_TOPIC).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(ONE_ROW_TOPIC).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -408,7 +485,13 @@ final class Pipeline {
 
     static Map<String, Object> describe(Run run) {
         Map<String, Object> details = new LinkedHashMap<>();
+        // tickerlake's envelopes on upbit-cdc (one or more rows each); the baselines read oneRowEnvelopes.
         details.put("envelopes", run.envelopes());
+        long rows = run.oneRowEnvelopes() > 0 ? run.oneRowEnvelopes() : -1;
+        if (rows > 0) {
+            details.put("oneRowEnvelopes", rows);
+            details.put("rowsPerEnvelope", run.envelopes() == 0 ? 0 : Math.round(100.0 * rows / run.envelopes()) / 100.0);
+        }
         details.put("deadLetters", run.deadLetters());
         details.put("firstSnapshotSeconds", run.firstSnapshotSeconds());
         details.put("lastEnvelopeSeconds", run.cdcStageSeconds());
