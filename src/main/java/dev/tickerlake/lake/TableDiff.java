@@ -18,9 +18,7 @@ import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.data.serializer.InternalRowSerializer;
 import org.apache.paimon.io.DataFileMeta;
 import org.apache.paimon.predicate.Predicate;
-import org.apache.paimon.predicate.PredicateBuilder;
 import org.apache.paimon.reader.RecordReader;
-import org.apache.paimon.stats.SimpleStats;
 import org.apache.paimon.table.BucketMode;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.source.DataSplit;
@@ -28,10 +26,6 @@ import org.apache.paimon.table.source.DeletionFile;
 import org.apache.paimon.table.source.ReadBuilder;
 import org.apache.paimon.table.source.Split;
 import org.apache.paimon.table.source.TableRead;
-import org.apache.paimon.types.DataField;
-import org.apache.paimon.types.DataType;
-import org.apache.paimon.types.DataTypeRoot;
-import org.apache.paimon.utils.InternalRowUtils;
 import org.apache.paimon.types.RowKind;
 import org.apache.paimon.types.RowType;
 import org.apache.paimon.utils.CloseableIterator;
@@ -85,18 +79,6 @@ final class TableDiff {
         boolean perBucket = table.bucketMode() == BucketMode.HASH_FIXED && sameBucketCount(fromSplits, toSplits);
         group(fromSplits, perBucket, fromGroups);
         group(toSplits, perBucket, toGroups);
-        Predicate changedKeys = changedKeyRange(table, fromGroups, toGroups);
-        if (changedKeys != null) {
-            // Only keys within the bounds of the files that differ can differ: plan again with those bounds, so
-            // that Paimon leaves out the files outside them (their keys are the same on both sides).
-            Predicate narrowed = filter == null ? changedKeys : PredicateBuilder.and(filter, changedKeys);
-            fromRead = readBuilder(table.copyWithoutTimeTravel(from.scanOptions()), narrowed);
-            toRead = readBuilder(table.copyWithoutTimeTravel(to.scanOptions()), narrowed);
-            fromGroups.clear();
-            toGroups.clear();
-            group(fromRead.newScan().plan().splits(), perBucket, fromGroups);
-            group(toRead.newScan().plan().splits(), perBucket, toGroups);
-        }
 
         Set<Object> keys = new java.util.LinkedHashSet<>(toGroups.keySet());
         keys.addAll(fromGroups.keySet());
@@ -138,90 +120,6 @@ final class TableDiff {
         return true;
     }
 
-    /**
-     * The bounds, per primary-key field, of the keys in the data files that only one side reads (from the files' key
-     * statistics), as a predicate; null when nothing can be narrowed. A key whose merged row differs between the
-     * sides has a record in such a file: when every file holding it is read by both sides, both merge the same
-     * records. Null (read everything) when a side has deletion vectors (a shared file can then read differently), a
-     * file was written with another schema, or the statistics bound no key field.
-     */
-    static Predicate changedKeyRange(FileStoreTable table, Map<Object, Group> fromGroups, Map<Object, Group> toGroups) {
-        Set<Object> groups = new java.util.LinkedHashSet<>(toGroups.keySet());
-        groups.addAll(fromGroups.keySet());
-        List<DataFileMeta> changed = new ArrayList<>();
-        for (Object key : groups) {
-            Group before = fromGroups.getOrDefault(key, Group.EMPTY);
-            Group after = toGroups.getOrDefault(key, Group.EMPTY);
-            if (before.deletionVectors() || after.deletionVectors()) {
-                return null;
-            }
-            if (before.files().equals(after.files())) {
-                continue;
-            }
-            before.metas().forEach((name, meta) -> {
-                if (!after.files().contains(name)) {
-                    changed.add(meta);
-                }
-            });
-            after.metas().forEach((name, meta) -> {
-                if (!before.files().contains(name)) {
-                    changed.add(meta);
-                }
-            });
-        }
-        if (changed.isEmpty()) {
-            return null;
-        }
-        long schemaId = table.schema().id();
-        List<DataField> keyFields = table.schema().trimmedPrimaryKeysFields();
-        Object[] min = new Object[keyFields.size()];
-        Object[] max = new Object[keyFields.size()];
-        boolean[] unbounded = new boolean[keyFields.size()];
-        for (DataFileMeta file : changed) {
-            SimpleStats stats = file.keyStats();
-            if (file.schemaId() != schemaId || stats == null || stats.minValues().getFieldCount() != keyFields.size()
-                    || stats.maxValues().getFieldCount() != keyFields.size()) {
-                return null;
-            }
-            for (int i = 0; i < keyFields.size(); i++) {
-                DataType type = keyFields.get(i).type();
-                if (unbounded[i] || !RANGE_TYPES.contains(type.getTypeRoot())) {
-                    unbounded[i] = true;
-                    continue;
-                }
-                InternalRow.FieldGetter getter = InternalRow.createFieldGetter(type, i);
-                Object low = getter.getFieldOrNull(stats.minValues());
-                Object high = getter.getFieldOrNull(stats.maxValues());
-                if (low == null || high == null) {
-                    unbounded[i] = true;
-                    continue;
-                }
-                if (min[i] == null || InternalRowUtils.compare(low, min[i], type.getTypeRoot()) < 0) {
-                    min[i] = InternalRowUtils.copy(low, type);
-                }
-                if (max[i] == null || InternalRowUtils.compare(high, max[i], type.getTypeRoot()) > 0) {
-                    max[i] = InternalRowUtils.copy(high, type);
-                }
-            }
-        }
-        RowType rowType = table.rowType();
-        PredicateBuilder builder = new PredicateBuilder(rowType);
-        List<Predicate> bounds = new ArrayList<>();
-        for (int i = 0; i < keyFields.size(); i++) {
-            int index = rowType.getFieldIndex(keyFields.get(i).name());
-            if (!unbounded[i] && index >= 0) {
-                bounds.add(builder.between(index, min[i], max[i]));
-            }
-        }
-        return bounds.isEmpty() ? null : PredicateBuilder.and(bounds);
-    }
-
-    /** Key types whose statistics bound a range (numbers, strings, dates and times). */
-    private static final Set<DataTypeRoot> RANGE_TYPES = java.util.EnumSet.of(DataTypeRoot.CHAR, DataTypeRoot.VARCHAR,
-            DataTypeRoot.TINYINT, DataTypeRoot.SMALLINT, DataTypeRoot.INTEGER, DataTypeRoot.BIGINT, DataTypeRoot.FLOAT,
-            DataTypeRoot.DOUBLE, DataTypeRoot.DECIMAL, DataTypeRoot.DATE, DataTypeRoot.TIME_WITHOUT_TIME_ZONE,
-            DataTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE, DataTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE);
-
     /** The changes found, and whether more exist beyond the limit. */
     record Result(List<Change> changes, boolean truncated) {
     }
@@ -251,42 +149,29 @@ final class TableDiff {
     }
 
     /** Splits grouped by (partition, bucket), or all in one group when keys may move between buckets. */
-    static void group(List<Split> splits, boolean perBucket, Map<Object, Group> groups) {
+    private static void group(List<Split> splits, boolean perBucket, Map<Object, Group> groups) {
         for (Split split : splits) {
             DataSplit data = (DataSplit) split;
             Object key = perBucket ? new BucketKey(data.partition(), data.bucket()) : "all";
-            groups.computeIfAbsent(key, k -> new Group()).add(data);
+            groups.computeIfAbsent(key, k -> new Group(new ArrayList<>(), new HashSet<>())).add(data);
         }
     }
 
     private record BucketKey(BinaryRow partition, int bucket) {
     }
 
-    /**
-     * The splits of one bucket and the identity of the files they read (data files and deletion vectors); the data
-     * files' metadata by name.
-     */
-    record Group(List<Split> splits, Set<String> files, Map<String, DataFileMeta> metas) {
-        static final Group EMPTY = new Group(List.of(), Set.of(), Map.of());
-
-        Group() {
-            this(new ArrayList<>(), new HashSet<>(), new LinkedHashMap<>());
-        }
+    /** The splits of one bucket and the identity of the files they read (data files and deletion vectors). */
+    private record Group(List<Split> splits, Set<String> files) {
+        static final Group EMPTY = new Group(List.of(), Set.of());
 
         void add(DataSplit split) {
             splits.add(split);
             for (DataFileMeta file : split.dataFiles()) {
                 files.add(file.fileName());
-                metas.put(file.fileName(), file);
             }
             Optional<List<DeletionFile>> deletions = split.deletionFiles();
             deletions.ifPresent(list -> list.stream().filter(Objects::nonNull)
                     .forEach(d -> files.add(d.path() + "@" + d.offset() + "+" + d.length())));
-        }
-
-        /** Whether any file of the group is read with a deletion vector. */
-        boolean deletionVectors() {
-            return files.size() > metas.size();
         }
     }
 

@@ -8,11 +8,8 @@ import java.util.Map;
 
 import dev.tickerlake.admin.ApiException;
 import dev.tickerlake.admin.TablesApi;
-import org.apache.paimon.data.BinaryString;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.data.InternalRow;
-import org.apache.paimon.predicate.Predicate;
-import org.apache.paimon.predicate.PredicateBuilder;
 import org.apache.paimon.reader.RecordReader;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.source.ReadBuilder;
@@ -223,62 +220,6 @@ class TableDiffTest extends LocalLakeFixture {
         assertStatus(() -> service.diff(DATABASE, "ticker", "1", "999", null, null), 404, "no_such_snapshot");
         assertStatus(() -> service.diff(DATABASE, "ticker", "1", "Bad-Tag", null, null), 400, "invalid_name");
         assertStatus(() -> service.diff(DATABASE, "ticker", null, "1", null, null), 400, "invalid_request");
-    }
-
-    @Test
-    void onlyKeysWithinTheBoundsOfTheFilesThatDifferAreRead() throws Exception {
-        List<String> key = List.of("market", "sequential_id", "dt");
-        tables.createTrade("appended", Map.of("bucket", "1"));
-        List<GenericRow> first = new ArrayList<>();
-        List<GenericRow> second = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            first.add(trade(INSERT, i % 2 == 0 ? "KRW-BTC" : "KRW-ETH", 1_000 + i, 100.0 + i, 0.5, T0 + i * 1_000L));
-            second.add(trade(INSERT, i % 2 == 0 ? "KRW-BTC" : "KRW-ETH", 2_000 + i, 100.0 + i, 0.5, T0 + i * 1_000L));
-        }
-        long[] ids = {tables.commit("appended", first), tables.commit("appended", second),
-                // a corrected trade of the first commit, and one of the second deleted
-                tables.commit("appended", trade(INSERT, "KRW-BTC", 1_050, 99.0, 0.5, T0 + 50 * 1_000L + 1),
-                        trade(DELETE, "KRW-ETH", 2_001, 101.0, 0.5, T0 + 1_000L + 1))};
-        FileStoreTable table = tables.table("appended");
-
-        // Between the first two commits only the second commit's file differs: its keys bound what is read, and the
-        // first commit's file (ids 1,000-1,099) is left out of both plans.
-        Predicate bounds = TableDiff.changedKeyRange(table, groups(table, ids[0], null), groups(table, ids[1], null));
-        PredicateBuilder builder = new PredicateBuilder(table.rowType());
-        assertThat(bounds).isEqualTo(PredicateBuilder.and(
-                builder.between(0, BinaryString.fromString("KRW-BTC"), BinaryString.fromString("KRW-ETH")),
-                builder.between(2, 2_000L, 2_099L)));
-        assertThat(groups(table, ids[0], bounds)).isEmpty();
-        java.util.Set<String> secondCommitsFiles = files(groups(table, ids[1], null));
-        secondCommitsFiles.removeAll(files(groups(table, ids[0], null)));
-        assertThat(files(groups(table, ids[1], bounds))).isNotEmpty().isEqualTo(secondCommitsFiles);
-        // Still exact, also for a key of an older file changed by a newer one.
-        for (long[] pair : new long[][] {{ids[0], ids[1]}, {ids[1], ids[2]}, {ids[0], ids[2]}, {ids[2], ids[0]}}) {
-            Diff diff = service.diff(DATABASE, "appended", id(pair[0]), id(pair[1]), null, "1000");
-            assertThat(diff.changes()).as("diff %s..%s", pair[0], pair[1])
-                    .containsExactlyInAnyOrderElementsOf(expectedDiff("appended", key, pair[0], pair[1]));
-        }
-        assertThat(service.diff(DATABASE, "appended", id(ids[1]), id(ids[2]), null, null).changes())
-                .extracting(c -> c.kind(), c -> c.row().get("sequential_id"))
-                .containsExactlyInAnyOrder(tuple("-U", 1_050L), tuple("+U", 1_050L), tuple("-D", 2_001L));
-        // Nothing differs: nothing to bound.
-        assertThat(TableDiff.changedKeyRange(table, groups(table, ids[1], null), groups(table, ids[1], null))).isNull();
-    }
-
-    private static java.util.Set<String> files(Map<Object, TableDiff.Group> groups) {
-        java.util.Set<String> files = new java.util.HashSet<>();
-        groups.values().forEach(group -> files.addAll(group.files()));
-        return files;
-    }
-
-    private static Map<Object, TableDiff.Group> groups(FileStoreTable table, long snapshot, Predicate filter) {
-        ReadBuilder builder = table.copy(Map.of("scan.snapshot-id", id(snapshot))).newReadBuilder();
-        if (filter != null) {
-            builder.withFilter(filter);
-        }
-        Map<Object, TableDiff.Group> groups = new LinkedHashMap<>();
-        TableDiff.group(builder.newScan().plan().splits(), true, groups);
-        return groups;
     }
 
     /** The expected changes, from Paimon's own reads of both snapshots keyed by primary key. */
