@@ -19,7 +19,6 @@ import org.apache.paimon.catalog.CatalogFactory;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.options.CatalogOptions;
-import org.apache.paimon.options.MemorySize;
 import org.apache.paimon.options.Options;
 import org.apache.paimon.predicate.Predicate;
 import org.apache.paimon.table.FileStoreTable;
@@ -28,7 +27,6 @@ import org.apache.paimon.table.source.ReadBuilder;
 import org.apache.paimon.table.source.Split;
 import org.apache.paimon.types.DataField;
 import org.apache.paimon.utils.CloseableIterator;
-import org.apache.paimon.utils.SegmentsCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +45,6 @@ public class TimeTravelService implements AutoCloseable {
     static final int LATEST_READ_ATTEMPTS = 3;
 
     private final Map<String, String> catalogOptions;
-    /**
-     * Manifest files by path, shared by every read: a manifest (and a manifest list) is written once under a unique
-     * name and never changed, so a cached one is right for as long as any snapshot refers to it.
-     */
-    private final SegmentsCache<org.apache.paimon.fs.Path> manifestCache =
-            SegmentsCache.create(MemorySize.ofMebiBytes(16), Long.MAX_VALUE);
     private volatile Catalog catalog;
     private volatile long readBudgetBytes = DEFAULT_READ_BUDGET_BYTES;
 
@@ -427,7 +419,6 @@ public class TimeTravelService implements AutoCloseable {
         if (!(paimonTable instanceof FileStoreTable fileStoreTable)) {
             throw LakeException.invalid("unsupported", database + "." + table + " is not a Paimon data table");
         }
-        fileStoreTable.setManifestCache(manifestCache);
         return fileStoreTable;
     }
 
