@@ -52,6 +52,7 @@ final class BenchOptions {
         values.put("tt-rows", quick ? "40000" : "1000000");
         values.put("tt-requests", quick ? "30" : "200");
         values.put("tt-storage", "s3");
+        values.put("tt-options", "");
         values.put("footprint-warmup", quick ? "5s" : "30s");
         values.put("jmh-iterations", quick ? "2" : "5");
         values.put("jmh-time", quick ? "1s" : "2s");
@@ -221,6 +222,22 @@ final class BenchOptions {
 
     int timeTravelRequests() {
         return integer("tt-requests");
+    }
+
+    /**
+     * Figure 6's table: tickerlake's table options with these changes ({@code key=value,...}; an empty value removes a
+     * key), to measure a read lever; none by default.
+     */
+    Map<String, String> timeTravelTableOptions() {
+        Map<String, String> options = new LinkedHashMap<>(Config.tableOptions());
+        tableOptions(values.get("tt-options")).forEach((key, value) -> {
+            if (value.isEmpty()) {
+                options.remove(key);
+            } else {
+                options.put(key, value);
+            }
+        });
+        return options;
     }
 
     String timeTravelStorage() {

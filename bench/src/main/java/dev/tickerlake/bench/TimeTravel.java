@@ -16,17 +16,19 @@ import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.types.RowKind;
 
 /**
- * Time-travel latency over HTTP: a {@code trade} table of C commits × R trades (50 markets, two days, bucket 4, written
+ * Time-travel latency over HTTP: a {@code trade} table of C commits × R trades (50 markets, two days, written
  * with Paimon's batch API; Paimon adds COMPACT snapshots in between) in a warehouse that a running tickerlake's admin
  * API reads; then, one request at a time, {@code GET .../rows?timestamp=<5th commit>&where=market:KRW-BTC} and
- * {@code GET .../diff?from=<9th commit>&to=<10th commit>} (default limit 100 each).
+ * {@code GET .../diff?from=<9th commit>&to=<10th commit>&where=market:KRW-BTC} (default limit 100 each). The table is
+ * created with tickerlake's own table options ({@code tickerlake.paimon.table-options}), as the sync job creates it.
  */
 final class TimeTravel {
 
     static final int COMMITS = 20;
     static final int MARKETS = 50;
 
-    record Latencies(double p50, double p99, int failures) {
+    /** {@code firstFailure}: status and body of the first answer that was not 200 (null when all were). */
+    record Latencies(double p50, double p99, int failures, String firstFailure) {
     }
 
     record Run(Latencies rows, Latencies diff) {
@@ -65,8 +67,10 @@ final class TimeTravel {
                 }
                 String rows = "/api/tables/upbit/trade/rows?timestamp=" + appends.get(4).path("commitTimeMillis").asLong()
                         + "&where=market:KRW-BTC";
+                // One market, as rows: a diff of the whole table is refused (413 diff_too_large) by tickerlake's
+                // read budget, which one bucket of this table exceeds.
                 String diff = "/api/tables/upbit/trade/diff?from=" + appends.get(8).path("id").asLong() + "&to="
-                        + appends.get(9).path("id").asLong();
+                        + appends.get(9).path("id").asLong() + "&where=market:KRW-BTC";
                 List<Run> result = new ArrayList<>();
                 for (int run = first; run <= last && another.test(run); run++) {
                     Latencies r = measure(tickerlake, rows);
@@ -75,6 +79,12 @@ final class TimeTravel {
                             + "p99 %.1f ms (%d requests each%s)", name, run, last, r.p50(), r.p99(), d.p50(), d.p99(),
                             options.timeTravelRequests(), r.failures() + d.failures() == 0 ? ""
                                     : ", " + (r.failures() + d.failures()) + " not 200");
+                    for (Latencies failed : List.of(r, d)) {
+                        if (failed.firstFailure() != null) {
+                            Progress.say("%s: %s: %d not 200, the first: %s", name, failed == r ? "rows" : "diff",
+                                    failed.failures(), failed.firstFailure());
+                        }
+                    }
                     result.add(new Run(r, d));
                 }
                 return result;
@@ -89,16 +99,21 @@ final class TimeTravel {
         int n = options.timeTravelRequests();
         long[] nanos = new long[n];
         int failures = 0;
+        String firstFailure = null;
         for (int i = 0; i < n; i++) {
             long start = System.nanoTime();
             HttpResponse<String> response = tickerlake.api(path);
             nanos[i] = System.nanoTime() - start;
             if (response.statusCode() != 200) {
-                failures++;
+                if (failures++ == 0) {
+                    String body = response.body();
+                    firstFailure = response.statusCode() + " " + (body.length() > 300 ? body.substring(0, 300) : body);
+                }
             }
         }
         Arrays.sort(nanos);
-        return new Latencies(Stats.percentile(nanos, 50) / 1e6, Stats.percentile(nanos, 99) / 1e6, failures);
+        return new Latencies(Stats.percentile(nanos, 50) / 1e6, Stats.percentile(nanos, 99) / 1e6, failures,
+                firstFailure);
     }
 
     /** The trades: commit c holds R trades of its hour, the first half of the commits on day 1, the rest on day 2. */
@@ -106,7 +121,8 @@ final class TimeTravel {
         int perCommit = options.timeTravelRows() / COMMITS;
         long start = System.nanoTime();
         try (UpbitTables tables = new UpbitTables(catalogOptions)) {
-            tables.createTrade("trade", Map.of());
+            // The table tickerlake itself would create: its shipped table options (bucket, file formats per level).
+            tables.createTrade("trade", options.timeTravelTableOptions());
             long sequence = 1_714_521_600_000_000L;
             for (int commit = 0; commit < COMMITS; commit++) {
                 long dayStart = UpbitTables.T0 + (commit < COMMITS / 2 ? 0 : UpbitTables.DAY);
@@ -120,6 +136,7 @@ final class TimeTravel {
                 tables.commit("trade", rows);
             }
         }
+        Progress.say("%s: table options %s", name, options.timeTravelTableOptions());
         Progress.say("%s: wrote %,d trades in %d commits (%s) in %.1f s", name, perCommit * COMMITS, COMMITS,
                 options.timeTravelStorage(), Progress.seconds(start, System.nanoTime()));
     }
