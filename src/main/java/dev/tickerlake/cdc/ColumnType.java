@@ -81,12 +81,57 @@ public enum ColumnType {
 
     /** {@code yyyy-MM-dd HH:mm:ss.SSS} in UTC. */
     public static String formatTimestamp(long epochMillis) {
-        return TIMESTAMP_FORMAT.format(Instant.ofEpochMilli(epochMillis));
+        if (epochMillis < FrameValues.MIN_EPOCH_MILLIS || epochMillis >= FrameValues.MAX_EPOCH_MILLIS) {
+            return TIMESTAMP_FORMAT.format(Instant.ofEpochMilli(epochMillis));
+        }
+        // Frame times (2000-2100): the day's text (cached) and the time of day by hand, as the formatter writes them.
+        int millisOfDay = (int) (epochMillis % DAY_MILLIS);
+        int seconds = millisOfDay / 1000;
+        byte[] text = new byte[23];
+        dayText(epochMillis / DAY_MILLIS).getBytes(0, 10, text, 0);
+        text[10] = ' ';
+        twoDigits(text, 11, seconds / 3600);
+        text[13] = ':';
+        twoDigits(text, 14, seconds / 60 % 60);
+        text[16] = ':';
+        twoDigits(text, 17, seconds % 60);
+        text[19] = '.';
+        int millis = millisOfDay % 1000;
+        text[20] = (byte) ('0' + millis / 100);
+        twoDigits(text, 21, millis % 100);
+        return new String(text, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** {@code yyyy-MM-dd} in UTC: the {@code dt} partition of a row. */
     public static String formatDate(long epochMillis) {
-        return DATE_FORMAT.format(Instant.ofEpochMilli(epochMillis));
+        if (epochMillis < FrameValues.MIN_EPOCH_MILLIS || epochMillis >= FrameValues.MAX_EPOCH_MILLIS) {
+            return DATE_FORMAT.format(Instant.ofEpochMilli(epochMillis));
+        }
+        return dayText(epochMillis / DAY_MILLIS);
+    }
+
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    /** The last day formatted (immutable, so a racy read sees a whole one): frames come in time order. */
+    private static DayText lastDay = new DayText(0, DATE_FORMAT.format(Instant.EPOCH));
+
+    private record DayText(long epochDay, String text) {
+    }
+
+    /** {@code yyyy-MM-dd} of a day between 2000 and 2100. */
+    private static String dayText(long epochDay) {
+        DayText last = lastDay;
+        if (last.epochDay() == epochDay) {
+            return last.text();
+        }
+        String text = DATE_FORMAT.format(Instant.ofEpochMilli(epochDay * DAY_MILLIS));
+        lastDay = new DayText(epochDay, text);
+        return text;
+    }
+
+    private static void twoDigits(byte[] text, int at, int value) {
+        text[at] = (byte) ('0' + value / 10);
+        text[at + 1] = (byte) ('0' + value % 10);
     }
 
     /**

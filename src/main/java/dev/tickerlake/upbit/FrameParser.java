@@ -68,6 +68,14 @@ public final class FrameParser {
         return maxFrameBytes;
     }
 
+    /**
+     * The JSON mapper {@link #parse} reads frames with (floats as exact BigDecimal, duplicate keys refused): for a
+     * reader that must see the same values. Shared: do not reconfigure it.
+     */
+    public ObjectMapper jsonMapper() {
+        return mapper;
+    }
+
     /** The validated frame in {@code frame}; throws {@link FrameRejectedException} for anything else. */
     public UpbitFrame parse(byte[] frame) {
         ObjectNode root = readObject(decode(frame));
