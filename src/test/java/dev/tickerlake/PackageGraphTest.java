@@ -33,17 +33,19 @@ class PackageGraphTest {
     /** The root package {@code dev.tickerlake}: the wiring (TickerlakeConfiguration), Monitoring, the HTTP servers. */
     private static final String ROOT = "(root)";
     /** Every package and the packages it may know; a package missing here fails the test until it is placed. */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "support", Set.of(),
-            "health", Set.of("support"),
-            "embedded", Set.of("support"),
-            "upbit", Set.of("health", "support"),
-            "kafka", Set.of("support"),
-            "cdc", Set.of("upbit", "health", "support"),
-            "sync", Set.of("cdc", "upbit", "health", "support"),
-            "lake", Set.of("cdc", "upbit", "health", "support"),
-            "admin", Set.of("sync", "lake", "cdc", "upbit", "health", "support"),
-            ROOT, Set.of("admin", "sync", "lake", "cdc", "upbit", "kafka", "health", "embedded", "support"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("support", Set.of()),
+            Map.entry("health", Set.of("support")),
+            Map.entry("embedded", Set.of("support")),
+            Map.entry("upbit", Set.of("health", "support")),
+            Map.entry("kafka", Set.of("support")),
+            Map.entry("cdc", Set.of("upbit", "health", "support")),
+            Map.entry("sync", Set.of("cdc", "upbit", "health", "support")),
+            // Shipped alone in the remote job jar (a Kryo serializer for Paimon's records): knows nothing of ours.
+            Map.entry("sync.kryo", Set.of()),
+            Map.entry("lake", Set.of("cdc", "upbit", "health", "support")),
+            Map.entry("admin", Set.of("sync", "lake", "cdc", "upbit", "health", "support")),
+            Map.entry(ROOT, Set.of("admin", "sync", "lake", "cdc", "upbit", "kafka", "health", "embedded", "support")));
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.tickerlake\\.(?:([a-z][a-z0-9_]*)\\.|([A-Z]))");
 
     @Test
