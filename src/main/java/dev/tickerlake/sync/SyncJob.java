@@ -517,6 +517,15 @@ public final class SyncJob implements AutoCloseable {
         }
     }
 
+    /** Whether Flink's own class loader, the parent of a job's user-code class loader, can load {@code type}. */
+    private static boolean flinkSees(Class<?> type) {
+        try {
+            return Class.forName(type.getName(), false, PipelineOptions.class.getClassLoader()) == type;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     private Configuration jobConfiguration(String restorePath) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.NAME, settings.jobName());
@@ -533,7 +542,14 @@ public final class SyncJob implements AutoCloseable {
             conf.set(PipelineOptions.OBJECT_REUSE, true);
         }
         if (settings.compactCdcSerializer()) {
-            conf.set(PipelineOptions.SERIALIZATION_CONFIG, CdcMultiplexRecordSerializer.SERIALIZATION_CONFIG);
+            if (flinkSees(CdcMultiplexRecordSerializer.class)) {
+                conf.set(PipelineOptions.SERIALIZATION_CONFIG, CdcMultiplexRecordSerializer.SERIALIZATION_CONFIG);
+            } else {
+                // Under `camel run` tickerlake's classes live in a class loader Flink's does not delegate to: the
+                // JobMaster would fail with ClassNotFoundException, so the job keeps Kryo's own serializer there.
+                LOG.info("Flink's class loader does not see {}: the sync job serializes Paimon's records with Kryo's "
+                        + "default serializer", CdcMultiplexRecordSerializer.class.getSimpleName());
+            }
         }
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
