@@ -280,7 +280,9 @@ class RemoteFlinkIT {
         List<String> lines = app.logLines("stopped with savepoint ");
         assertThat(lines).as("a stop-with-savepoint line").isNotEmpty();
         String line = lines.get(lines.size() - 1);
-        return line.substring(line.indexOf("stopped with savepoint ") + "stopped with savepoint ".length()).trim();
+        // "... stopped with savepoint <path> in <n> ms": the path is the word after the phrase.
+        return line.substring(line.indexOf("stopped with savepoint ") + "stopped with savepoint ".length()).trim()
+                .split("\\s+")[0];
     }
 
     private static JsonNode sync() throws Exception {
